@@ -1,0 +1,74 @@
+/*
+ * bridge.h: one login, driven through a PAM conversation.  The PAM module
+ * and `saslstep login` (with a terminal conversation) both call
+ * bridge_authenticate(), so a person sees the same prompts from either.
+ *
+ * The bridge runs the server side against the store and the client side in
+ * the same process; every INTERACT request of the client becomes one
+ * pam_conv() call holding all prompts of that round.
+ */
+#ifndef SSTEP_BRIDGE_H
+#define SSTEP_BRIDGE_H
+
+#include <security/pam_appl.h>
+
+#define BRIDGE_MAX_MECHS 8
+#define BRIDGE_MECH_NAME 32
+
+/* Module arguments (pam_saslstep(8)); parsed by bridge_args_parse(). */
+struct bridge_opts {
+	const char *db;       /* store URI, NULL for the default */
+	char mechs[BRIDGE_MAX_MECHS][BRIDGE_MECH_NAME]; /* mech=, in order */
+	unsigned nmechs;      /* 0 means the default ("OTP") */
+	int nullok;           /* PAM_IGNORE for a user enrolled in none */
+	int debug;            /* log the steps (never a secret) */
+	const char *prompt;   /* prompt=TEXT, NULL for the mechanism's own */
+};
+
+/* How the bridge logs: priority is a syslog LOG_* level; msg never holds a
+ * secret.  The module sends it to pam_syslog, the command to stderr. */
+typedef void (*bridge_log_fn)(void *ctx, int priority, const char *msg);
+
+struct bridge_env {
+	const char *service;        /* PAM service name, for the log */
+	const char *user;           /* PAM_USER: answers AUTHNAME and USER */
+	const struct pam_conv *conv;
+	bridge_log_fn log;
+	void *log_ctx;
+};
+
+/*
+ * Parse module arguments into *o (argv strings must outlive *o).  Unknown
+ * or malformed arguments are logged through log and refused.
+ * Returns PAM_SUCCESS or PAM_SERVICE_ERR.
+ */
+int bridge_args_parse(struct bridge_opts *o, int argc, const char **argv,
+    bridge_log_fn log, void *log_ctx);
+
+/*
+ * Run one authentication for env->user.  Returns PAM_SUCCESS, PAM_AUTH_ERR,
+ * PAM_AUTHINFO_UNAVAIL, PAM_CONV_ERR, PAM_BUF_ERR or PAM_IGNORE (nullok).
+ */
+int bridge_authenticate(const struct bridge_opts *o, const struct bridge_env *env);
+
+/*
+ * The one mapping from SASLSTEP_* codes to PAM codes: SASLSTEP_OK is
+ * PAM_SUCCESS, SASLSTEP_UNAVAIL PAM_AUTHINFO_UNAVAIL, SASLSTEP_NOMEM
+ * PAM_BUF_ERR; every other code (CONTINUE and INTERACT included, should
+ * one reach it) is PAM_AUTH_ERR, so whatever is not a success fails closed.
+ */
+int bridge_pam_code(int saslstep_code);
+
+/*
+ * Format a message and hand it to log (nothing when log is NULL).  Messages
+ * longer than BRIDGE_LOG_MAX bytes are cut.  Callers pass no secret.
+ */
+#define BRIDGE_LOG_MAX 512
+void bridge_logf(bridge_log_fn log, void *log_ctx, int priority,
+    const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+
+#endif /* SSTEP_BRIDGE_H */
