@@ -13,6 +13,10 @@
  *  - a random server secret, made when the store is created, from which
  *    stable fake challenges for unknown users are derived.
  *
+ * A handle serves one thread at a time (its error text is per handle).
+ * Limits: family names 1..15 of [A-Za-z0-9._-]; params one line of at most
+ * 4096 bytes without control characters; secrets at most 4096 bytes.
+ *
  * All functions return SASLSTEP_* codes.  SASLSTEP_UNAVAIL means the store
  * could not be used (missing, unsafe, corrupt, read-only, locked past the
  * busy timeout, I/O error) and nothing was changed; the reason is in
@@ -97,7 +101,8 @@ int sstep_store_cred_update(saslstep_store_t *st, const char *name,
 /* Delete one credential family of a user (SASLSTEP_NOUSER if absent). */
 int sstep_store_cred_del(saslstep_store_t *st, const char *name, const char *family);
 /* Call fn for each of a user's credentials (params, counter; the secret is
- * not read). */
+ * not read).  SASLSTEP_NOUSER for an unknown user; a known user without
+ * credentials gives SASLSTEP_OK and no call. */
 int sstep_store_cred_list(saslstep_store_t *st, const char *name,
     int (*fn)(const struct sstep_cred *c, void *arg), void *arg);
 /* Wipe and free what a cred holds; the struct itself may be reused. */
@@ -106,7 +111,9 @@ void sstep_cred_clear(struct sstep_cred *c);
 /*
  * Pending-challenge lock (RFC 2289 section 9): take the lock for
  * (name, family) for ttl seconds, writing a fresh random token.  Returns
- * SASLSTEP_TRYAGAIN while another live lock is held.  release deletes the
+ * SASLSTEP_TRYAGAIN while another live lock is held, SASLSTEP_NOUSER when
+ * the user has no credential of that family (so unknown names cannot pile
+ * up locks).  release deletes the
  * lock only if it is still held with token.
  */
 int sstep_store_pending_take(saslstep_store_t *st, const char *name,
