@@ -33,6 +33,7 @@
 #include <string.h>
 
 #include <openssl/evp.h>
+#include <openssl/rand.h>
 
 #include "saslstep-int.h"
 #include "store.h"
@@ -920,6 +921,32 @@ out:
 	return r;
 }
 
+void
+sstep_otp_seed_make(const unsigned char bytes[SSTEP_OTP_SEED_BYTES],
+    char seed[SSTEP_OTP_SEED_MAX + 1])
+{
+	unsigned v;
+	int i;
+
+	/* Two bytes a character: the modulo bias is below 0.05%. */
+	for (i = 0; i < 6; i++) {
+		v = ((unsigned)bytes[2 * i] << 8) | bytes[2 * i + 1];
+		seed[i] = (char)(i < 2 ? 'a' + v % 26 : '0' + v % 10);
+	}
+	seed[6] = '\0';
+}
+
+int
+sstep_otp_seed_random(char seed[SSTEP_OTP_SEED_MAX + 1])
+{
+	unsigned char bytes[SSTEP_OTP_SEED_BYTES];
+
+	if (RAND_bytes(bytes, sizeof(bytes)) != 1)
+		return SASLSTEP_FAIL;
+	sstep_otp_seed_make(bytes, seed);
+	return SASLSTEP_OK;
+}
+
 /* Send the challenge for s->params and wait for the response. */
 static int
 otp_server_challenge(struct sstep_conn *conn, struct otp_server *s)
@@ -946,7 +973,7 @@ static int
 otp_server_fake(struct sstep_conn *conn, struct otp_server *s, const char *why)
 {
 	unsigned char rnd[32];
-	int r, i;
+	int r;
 
 	r = sstep_store_fake(sstep_conn_store(conn), OTP_FAMILY, s->user, rnd);
 	if (r != SASLSTEP_OK)
@@ -955,12 +982,7 @@ otp_server_fake(struct sstep_conn *conn, struct otp_server *s, const char *why)
 	s->params.alg = SSTEP_OTP_SHA1;
 	s->params.seq =
 	    1 + (((unsigned)rnd[0] << 8) | rnd[1]) % OTP_FAKE_SEQ_RANGE;
-	/* Two letters and four digits, the shape of "ke1234". */
-	s->params.seed[0] = (char)('a' + rnd[2] % 26);
-	s->params.seed[1] = (char)('a' + rnd[3] % 26);
-	for (i = 0; i < 4; i++)
-		s->params.seed[2 + i] = (char)('0' + rnd[4 + i] % 10);
-	s->params.seed[6] = '\0';
+	sstep_otp_seed_make(rnd + 2, s->params.seed);
 	sstep_wipe(rnd, sizeof(rnd));
 	s->fake_why = why;
 	return otp_server_challenge(conn, s);
@@ -1347,15 +1369,15 @@ otp_client_typed(struct sstep_conn *conn, const char *in, size_t inlen)
 	int r;
 
 	while (inlen > 0 && (in[inlen - 1] == ' ' || in[inlen - 1] == '\t' ||
-	    in[inlen - 1] == '\n' || in[inlen - 1] == '\r'))
+	                        in[inlen - 1] == '\n' || in[inlen - 1] == '\r'))
 		inlen--;
 	if (inlen >= sizeof(challenge))
-		return sstep_fail(conn, SASLSTEP_BADPROT,
-		    "OTP: challenge too long");
+		return sstep_fail(
+		    conn, SASLSTEP_BADPROT, "OTP: challenge too long");
 	memcpy(challenge, in, inlen);
 	challenge[inlen] = '\0';
-	r = sstep_need(conn, SASLSTEP_CB_ECHOPROMPT, challenge, "Response: ",
-	    &value, &len);
+	r = sstep_need(conn, SASLSTEP_CB_ECHOPROMPT, challenge,
+	    "Response: ", &value, &len);
 	if (r != SASLSTEP_OK)
 		return r;
 	while (len > 0 && (value[len - 1] == '\n' || value[len - 1] == '\r'))

@@ -216,4 +216,18 @@ int sstep_otp_enrol(saslstep_store_t *st, const char *user,
     enum sstep_otp_alg alg, const char *pass, size_t passlen, const char *seed,
     size_t seedlen, unsigned seq, const char **why);
 
+/*
+ * The seeds this project makes: two lower-case letters and four digits,
+ * the shape of "ke1234" (RFC 2289 s. 6 allows 1 to 16 alphanumerics).
+ * sstep_otp_seed_make() turns SSTEP_OTP_SEED_BYTES bytes into one, so an
+ * enrolment (random bytes) and a fake challenge for an unknown user (bytes
+ * derived from the store's secret) draw from the same distribution and
+ * cannot be told apart.  sstep_otp_seed_random() uses RAND_bytes; it
+ * returns SASLSTEP_OK or SASLSTEP_FAIL when no randomness is to be had.
+ */
+#define SSTEP_OTP_SEED_BYTES 12
+void sstep_otp_seed_make(const unsigned char bytes[SSTEP_OTP_SEED_BYTES],
+    char seed[SSTEP_OTP_SEED_MAX + 1]);
+int sstep_otp_seed_random(char seed[SSTEP_OTP_SEED_MAX + 1]);
+
 #endif /* SSTEP_OTP_H */
