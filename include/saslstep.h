@@ -30,40 +30,41 @@ extern "C" {
 #endif
 
 /* Result codes. */
-#define SASLSTEP_OK 0          /* done */
-#define SASLSTEP_CONTINUE 1    /* another step is needed */
-#define SASLSTEP_INTERACT 2    /* the client needs values: see prompt_need */
-#define SASLSTEP_FAIL -1       /* generic failure */
-#define SASLSTEP_NOMEM -2      /* out of memory */
-#define SASLSTEP_NOMECH -4     /* mechanism unknown or not usable */
-#define SASLSTEP_BADPROT -5    /* malformed message from the peer */
-#define SASLSTEP_BADPARAM -7   /* invalid argument from the application */
-#define SASLSTEP_TRYAGAIN -8   /* transient: e.g. a concurrent login */
-#define SASLSTEP_BADSERV -10   /* server failed mutual authentication */
-#define SASLSTEP_BADAUTH -13   /* well-formed but wrong credentials */
-#define SASLSTEP_NOUSER -20    /* user not found (never sent to the client) */
-#define SASLSTEP_BADVERS -23   /* version or algorithm not supported */
-#define SASLSTEP_UNAVAIL -24   /* store or service unavailable */
+#define SASLSTEP_OK       0   /* done */
+#define SASLSTEP_CONTINUE 1   /* another step is needed */
+#define SASLSTEP_INTERACT 2   /* the client needs values: see prompt_need */
+#define SASLSTEP_FAIL     -1  /* generic failure */
+#define SASLSTEP_NOMEM    -2  /* out of memory */
+#define SASLSTEP_NOMECH   -4  /* mechanism unknown or not usable */
+#define SASLSTEP_BADPROT  -5  /* malformed message from the peer */
+#define SASLSTEP_BADPARAM -7  /* invalid argument from the application */
+#define SASLSTEP_TRYAGAIN -8  /* transient: e.g. a concurrent login */
+#define SASLSTEP_BADSERV  -10 /* server failed mutual authentication */
+#define SASLSTEP_BADAUTH  -13 /* well-formed but wrong credentials */
+#define SASLSTEP_NOUSER   -20 /* user not found (never sent to the client) */
+#define SASLSTEP_BADVERS  -23 /* version or algorithm not supported */
+#define SASLSTEP_UNAVAIL  -24 /* store or service unavailable */
 
 /* Interaction ids (values of Cyrus SASL_CB_*). */
-#define SASLSTEP_CB_LIST_END 0
-#define SASLSTEP_CB_USER 0x4001         /* authorization identity */
-#define SASLSTEP_CB_AUTHNAME 0x4002     /* authentication identity */
-#define SASLSTEP_CB_PASS 0x4004         /* password or pass phrase, secret */
-#define SASLSTEP_CB_ECHOPROMPT 0x4005   /* answer to a challenge, echoed */
-#define SASLSTEP_CB_NOECHOPROMPT 0x4006 /* answer to a challenge, not echoed */
+#define SASLSTEP_CB_LIST_END     0
+#define SASLSTEP_CB_USER         0x4001 /* authorization identity */
+#define SASLSTEP_CB_AUTHNAME     0x4002 /* authentication identity */
+#define SASLSTEP_CB_PASS         0x4004 /* password or pass phrase, secret */
+#define SASLSTEP_CB_ECHOPROMPT   0x4005 /* answer to a challenge, echoed */
+#define SASLSTEP_CB_NOECHOPROMPT 0x4006 /* answer to a challenge, not echoed   \
+	                                 */
 
 /* Properties for saslstep_setprop() / saslstep_getprop(). */
 #define SASLSTEP_PROP_AUTHNAME 1 /* client: authentication identity */
-#define SASLSTEP_PROP_AUTHZID 2  /* client: authorization identity */
-#define SASLSTEP_PROP_PASS 3     /* client: password / pass phrase (secret) */
+#define SASLSTEP_PROP_AUTHZID  2 /* client: authorization identity */
+#define SASLSTEP_PROP_PASS     3 /* client: password / pass phrase (secret) */
 #define SASLSTEP_PROP_USERNAME 4 /* server, read-only: identity after OK */
-#define SASLSTEP_PROP_MECH 5     /* read-only: mechanism in use */
+#define SASLSTEP_PROP_MECH     5 /* read-only: mechanism in use */
 /* OTP client only: ask the server to re-initialise the sequence (RFC 2243
  * init-hex).  Value "ALG SEQ SEED"; SASLSTEP_PROP_NEWPASS is the new pass
  * phrase.  Never done unless the application sets both. */
 #define SASLSTEP_PROP_OTP_REINIT 6
-#define SASLSTEP_PROP_NEWPASS 7
+#define SASLSTEP_PROP_NEWPASS    7
 
 /*
  * One request for a value, in the array a step returns with
@@ -100,15 +101,16 @@ SASLSTEP_API void saslstep_store_close(saslstep_store_t *store);
  * Create a client connection for service (e.g. "imap", "sshd"; may be NULL).
  * Returns SASLSTEP_OK with *conn set, SASLSTEP_BADPARAM or SASLSTEP_NOMEM.
  */
-SASLSTEP_API int saslstep_client_new(const char *service, saslstep_conn_t **conn);
+SASLSTEP_API int saslstep_client_new(
+    const char *service, saslstep_conn_t **conn);
 
 /*
  * Create a server connection that checks credentials in store.  The store
  * must outlive the connection.  Returns SASLSTEP_OK with *conn set,
  * SASLSTEP_BADPARAM or SASLSTEP_NOMEM.
  */
-SASLSTEP_API int saslstep_server_new(const char *service, saslstep_store_t *store,
-    saslstep_conn_t **conn);
+SASLSTEP_API int saslstep_server_new(
+    const char *service, saslstep_store_t *store, saslstep_conn_t **conn);
 
 /*
  * Set a property (SASLSTEP_PROP_*) to a NUL-terminated value, copied; NULL
@@ -117,14 +119,16 @@ SASLSTEP_API int saslstep_server_new(const char *service, saslstep_store_t *stor
  * Returns SASLSTEP_OK, SASLSTEP_BADPARAM (unknown or read-only property) or
  * SASLSTEP_NOMEM.
  */
-SASLSTEP_API int saslstep_setprop(saslstep_conn_t *conn, int prop, const char *value);
+SASLSTEP_API int saslstep_setprop(
+    saslstep_conn_t *conn, int prop, const char *value);
 
 /*
  * Read a property.  *value is NULL when unset; SASLSTEP_PROP_PASS and
  * SASLSTEP_PROP_NEWPASS cannot be read back (SASLSTEP_BADPARAM).
  * SASLSTEP_PROP_USERNAME is set on a server once authentication succeeded.
  */
-SASLSTEP_API int saslstep_getprop(saslstep_conn_t *conn, int prop, const char **value);
+SASLSTEP_API int saslstep_getprop(
+    saslstep_conn_t *conn, int prop, const char **value);
 
 /*
  * Start a client exchange.  mechlist is a space- or comma-separated list of
@@ -134,9 +138,9 @@ SASLSTEP_API int saslstep_getprop(saslstep_conn_t *conn, int prop, const char **
  * Returns SASLSTEP_CONTINUE, SASLSTEP_INTERACT (see saslstep_interact_t;
  * call again with identical parameters), SASLSTEP_NOMECH, or an error.
  */
-SASLSTEP_API int saslstep_client_start(saslstep_conn_t *conn, const char *mechlist,
-    saslstep_interact_t **prompt_need, const char **clientout,
-    unsigned *clientoutlen, const char **mech);
+SASLSTEP_API int saslstep_client_start(saslstep_conn_t *conn,
+    const char *mechlist, saslstep_interact_t **prompt_need,
+    const char **clientout, unsigned *clientoutlen, const char **mech);
 
 /*
  * Give the client the server's next message (serverin, serverinlen bytes)
@@ -147,9 +151,10 @@ SASLSTEP_API int saslstep_client_start(saslstep_conn_t *conn, const char *mechli
  * forged or missing.  Returns SASLSTEP_OK, SASLSTEP_CONTINUE,
  * SASLSTEP_INTERACT, SASLSTEP_BADPROT, SASLSTEP_BADSERV or another error.
  */
-SASLSTEP_API int saslstep_client_step(saslstep_conn_t *conn, const char *serverin,
-    unsigned serverinlen, saslstep_interact_t **prompt_need,
-    const char **clientout, unsigned *clientoutlen);
+SASLSTEP_API int saslstep_client_step(saslstep_conn_t *conn,
+    const char *serverin, unsigned serverinlen,
+    saslstep_interact_t **prompt_need, const char **clientout,
+    unsigned *clientoutlen);
 
 /*
  * Start a server exchange for mech with the client's initial response
@@ -167,9 +172,9 @@ SASLSTEP_API int saslstep_server_start(saslstep_conn_t *conn, const char *mech,
     unsigned *serveroutlen, const char **errstr);
 
 /* The next server step, as saslstep_server_start(). */
-SASLSTEP_API int saslstep_server_step(saslstep_conn_t *conn, const char *clientin,
-    unsigned clientinlen, const char **serverout, unsigned *serveroutlen,
-    const char **errstr);
+SASLSTEP_API int saslstep_server_step(saslstep_conn_t *conn,
+    const char *clientin, unsigned clientinlen, const char **serverout,
+    unsigned *serveroutlen, const char **errstr);
 
 /*
  * Release a connection and everything it holds (a pending OTP challenge

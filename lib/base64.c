@@ -40,12 +40,12 @@ static int
 b64_char(unsigned char c)
 {
 	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-	    (c >= '0' && c <= '9') || c == '+' || c == '/';
+	       (c >= '0' && c <= '9') || c == '+' || c == '/';
 }
 
 int
-sstep_base64_decode(const char *in, size_t inlen, unsigned char **out,
-    size_t *outlen)
+sstep_base64_decode(
+    const char *in, size_t inlen, unsigned char **out, size_t *outlen)
 {
 	unsigned char *buf = NULL;
 	char *again = NULL;
@@ -67,8 +67,8 @@ sstep_base64_decode(const char *in, size_t inlen, unsigned char **out,
 		return SASLSTEP_NOMEM;
 	n = 0;
 	if (inlen > 0) {
-		int got = EVP_DecodeBlock(buf, (const unsigned char *)in,
-		    (int)inlen);
+		int got =
+		    EVP_DecodeBlock(buf, (const unsigned char *)in, (int)inlen);
 		if (got < 0 || (size_t)got < pad)
 			goto out;
 		n = (size_t)got - pad;

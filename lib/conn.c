@@ -24,16 +24,16 @@
 
 #include "saslstep-int.h"
 
-#define MAX_REQUESTS 16		/* prompts in one INTERACT round */
-#define MAX_ANSWER (64 * 1024)	/* bytes of one answer */
-#define MAX_PROP (64 * 1024)	/* bytes of one property value */
-#define NPROPS 8		/* SASLSTEP_PROP_* are 1..7 */
+#define MAX_REQUESTS 16          /* prompts in one INTERACT round */
+#define MAX_ANSWER   (64 * 1024) /* bytes of one answer */
+#define MAX_PROP     (64 * 1024) /* bytes of one property value */
+#define NPROPS       8           /* SASLSTEP_PROP_* are 1..7 */
 
 enum phase {
-	PHASE_NEW,	/* *_new done, *_start not yet */
-	PHASE_RUNNING,	/* started, more steps expected */
-	PHASE_DONE,	/* the exchange succeeded */
-	PHASE_FAILED	/* the exchange failed: no further step */
+	PHASE_NEW,     /* *_new done, *_start not yet */
+	PHASE_RUNNING, /* started, more steps expected */
+	PHASE_DONE,    /* the exchange succeeded */
+	PHASE_FAILED   /* the exchange failed: no further step */
 };
 
 struct request {
@@ -64,7 +64,7 @@ struct saslstep_conn {
 	size_t nrequests;
 	int request_overflow;
 	saslstep_interact_t prompts[MAX_REQUESTS + 1];
-	int prompts_out;	/* prompts handed to the caller, not yet read */
+	int prompts_out; /* prompts handed to the caller, not yet read */
 	struct answer answers[MAX_REQUESTS];
 	size_t nanswers;
 };
@@ -153,8 +153,8 @@ answers_take(struct saslstep_conn *c)
 		a = &c->answers[c->nanswers];
 		a->id = p->id;
 		a->len = p->result == NULL ? 0 : p->len;
-		a->value = sstep_memdup0(p->result == NULL ? "" : p->result,
-		    a->len);
+		a->value =
+		    sstep_memdup0(p->result == NULL ? "" : p->result, a->len);
 		a->challenge = NULL;
 		if (c->requests[i].challenge != NULL) {
 			a->challenge = c->requests[i].challenge;
@@ -243,8 +243,8 @@ saslstep_client_new(const char *service, saslstep_conn_t **conn)
 }
 
 SASLSTEP_API int
-saslstep_server_new(const char *service, saslstep_store_t *store,
-    saslstep_conn_t **conn)
+saslstep_server_new(
+    const char *service, saslstep_store_t *store, saslstep_conn_t **conn)
 {
 	if (store == NULL) {
 		if (conn != NULL)
@@ -336,7 +336,8 @@ mech_choose(const char *mechlist)
 }
 
 static void
-client_output(struct saslstep_conn *c, int r, const char **out, unsigned *outlen)
+client_output(
+    struct saslstep_conn *c, int r, const char **out, unsigned *outlen)
 {
 	if (out != NULL)
 		*out = NULL;
@@ -477,8 +478,8 @@ saslstep_server_start(saslstep_conn_t *c, const char *mech,
 	}
 	c->mech = m;
 	c->phase = PHASE_RUNNING;
-	return server_run(c, clientin, clientinlen, serverout, serveroutlen,
-	    errstr);
+	return server_run(
+	    c, clientin, clientinlen, serverout, serveroutlen, errstr);
 }
 
 SASLSTEP_API int

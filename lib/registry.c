@@ -14,8 +14,8 @@
 #include "mechs.h"
 
 static const struct sstep_mech *const mechanisms[] = {
-	&sstep_mech_otp,
-	NULL,
+    &sstep_mech_otp,
+    NULL,
 };
 
 const struct sstep_mech *const *

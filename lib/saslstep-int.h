@@ -38,17 +38,17 @@
  */
 struct sstep_mech_funcs {
 	int (*client_new)(struct sstep_conn *conn, void **state);
-	int (*client_step)(struct sstep_conn *conn, void *state, const char *in,
-	    size_t inlen);
+	int (*client_step)(
+	    struct sstep_conn *conn, void *state, const char *in, size_t inlen);
 	void (*client_free)(struct sstep_conn *conn, void *state);
 	int (*server_new)(struct sstep_conn *conn, void **state);
-	int (*server_step)(struct sstep_conn *conn, void *state, const char *in,
-	    size_t inlen);
+	int (*server_step)(
+	    struct sstep_conn *conn, void *state, const char *in, size_t inlen);
 	void (*server_free)(struct sstep_conn *conn, void *state);
 };
 
 #define SSTEP_MECH_CLIENT_FIRST 0x01 /* client sends an initial response */
-#define SSTEP_MECH_DRAFT 0x02        /* no RFC: listed as draft-only */
+#define SSTEP_MECH_DRAFT        0x02 /* no RFC: listed as draft-only */
 
 struct sstep_mech {
 	const char *name;   /* SASL name, upper case */
@@ -70,7 +70,8 @@ saslstep_store_t *sstep_conn_store(struct sstep_conn *conn);
 /* A property's value or NULL (PASS included: mechanisms may read it). */
 const char *sstep_conn_prop(struct sstep_conn *conn, int prop);
 /* Server: record the authenticated identity (SASLSTEP_PROP_USERNAME). */
-int sstep_conn_set_username(struct sstep_conn *conn, const char *name, size_t n);
+int sstep_conn_set_username(
+    struct sstep_conn *conn, const char *name, size_t n);
 /* The service name given to *_new(), or "" */
 const char *sstep_conn_service(struct sstep_conn *conn);
 
@@ -79,7 +80,8 @@ const char *sstep_conn_service(struct sstep_conn *conn);
  * sstep_outf() formats it.  Returns SASLSTEP_OK or SASLSTEP_NOMEM.
  */
 int sstep_out(struct sstep_conn *conn, const void *data, size_t len);
-int sstep_outf(struct sstep_conn *conn, const char *fmt, ...) SSTEP_PRINTF(2, 3);
+int sstep_outf(struct sstep_conn *conn, const char *fmt, ...)
+    SSTEP_PRINTF(2, 3);
 
 /*
  * Server: say why the step failed, for the log (never for the client, and
@@ -119,11 +121,12 @@ char *sstep_memdup0(const void *p, size_t n);
 /* --- base64 (lib/base64.c), strict RFC 4648, no line breaks --- */
 
 /* Encode; *out is malloc'ed and NUL-terminated. SASLSTEP_OK / NOMEM. */
-int sstep_base64_encode(const void *in, size_t inlen, char **out, size_t *outlen);
+int sstep_base64_encode(
+    const void *in, size_t inlen, char **out, size_t *outlen);
 /* Decode, refusing anything but canonical padded base64 (BADPROT);
  * *out is malloc'ed (and NUL-terminated for convenience). */
-int sstep_base64_decode(const char *in, size_t inlen, unsigned char **out,
-    size_t *outlen);
+int sstep_base64_decode(
+    const char *in, size_t inlen, unsigned char **out, size_t *outlen);
 
 /* --- time (lib/clock.c): the one source of the current time --- */
 

@@ -17,12 +17,12 @@
 
 /* Module arguments (pam_saslstep(8)); parsed by bridge_args_parse(). */
 struct bridge_opts {
-	const char *db;       /* store URI, NULL for the default */
+	const char *db; /* store URI, NULL for the default */
 	char mechs[BRIDGE_MAX_MECHS][BRIDGE_MECH_NAME]; /* mech=, in order */
-	unsigned nmechs;      /* 0 means the default ("OTP") */
-	int nullok;           /* PAM_IGNORE for a user enrolled in none */
-	int debug;            /* log the steps (never a secret) */
-	const char *prompt;   /* prompt=TEXT, NULL for the mechanism's own */
+	unsigned nmechs;    /* 0 means the default ("OTP") */
+	int nullok;         /* PAM_IGNORE for a user enrolled in none */
+	int debug;          /* log the steps (never a secret) */
+	const char *prompt; /* prompt=TEXT, NULL for the mechanism's own */
 };
 
 /* How the bridge logs: priority is a syslog LOG_* level; msg never holds a
@@ -30,8 +30,8 @@ struct bridge_opts {
 typedef void (*bridge_log_fn)(void *ctx, int priority, const char *msg);
 
 struct bridge_env {
-	const char *service;        /* PAM service name, for the log */
-	const char *user;           /* PAM_USER: answers AUTHNAME and USER */
+	const char *service; /* PAM service name, for the log */
+	const char *user;    /* PAM_USER: answers AUTHNAME and USER */
 	const struct pam_conv *conv;
 	bridge_log_fn log;
 	void *log_ctx;
@@ -46,10 +46,18 @@ int bridge_args_parse(struct bridge_opts *o, int argc, const char **argv,
     bridge_log_fn log, void *log_ctx);
 
 /*
- * Run one authentication for env->user.  Returns PAM_SUCCESS, PAM_AUTH_ERR,
- * PAM_AUTHINFO_UNAVAIL, PAM_CONV_ERR, PAM_BUF_ERR or PAM_IGNORE (nullok).
+ * Run one login for env->user with the first mechanism of o->mechs (default
+ * OTP) the user is enrolled for: open the store o->db, run the server and
+ * the client side in this process, ask each INTERACT round through
+ * env->conv in one call (replies wiped before they are freed), and release
+ * everything before returning.  A user enrolled in none of them gets the
+ * first mechanism anyway (a stable fake challenge, then failure) unless
+ * o->nullok.  Reasons go to env->log, never to the conversation.
+ * Returns PAM_SUCCESS, PAM_AUTH_ERR, PAM_AUTHINFO_UNAVAIL (store),
+ * PAM_CONV_ERR, PAM_BUF_ERR or PAM_IGNORE (nullok); never PAM_USER_UNKNOWN.
  */
-int bridge_authenticate(const struct bridge_opts *o, const struct bridge_env *env);
+int bridge_authenticate(
+    const struct bridge_opts *o, const struct bridge_env *env);
 
 /*
  * The one mapping from SASLSTEP_* codes to PAM codes: SASLSTEP_OK is
@@ -64,8 +72,8 @@ int bridge_pam_code(int saslstep_code);
  * longer than BRIDGE_LOG_MAX bytes are cut.  Callers pass no secret.
  */
 #define BRIDGE_LOG_MAX 512
-void bridge_logf(bridge_log_fn log, void *log_ctx, int priority,
-    const char *fmt, ...)
+void bridge_logf(
+    bridge_log_fn log, void *log_ctx, int priority, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 4, 5)))
 #endif

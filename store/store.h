@@ -30,19 +30,20 @@
 
 #include "saslstep.h"
 
-#define SSTEP_STORE_CREATE 0x01 /* create the store (and 0700 dir) if missing */
+#define SSTEP_STORE_CREATE 0x01 /* create the store (and 0700 dir) if missing  \
+	                         */
 
-#define SSTEP_FAMILY_MAX 16  /* bytes, NUL included */
-#define SSTEP_NAME_MAX 256   /* bytes of a user name, NUL excluded */
+#define SSTEP_FAMILY_MAX    16  /* bytes, NUL included */
+#define SSTEP_NAME_MAX      256 /* bytes of a user name, NUL excluded */
 #define SSTEP_PENDING_TOKEN 16
 
 struct sstep_cred {
 	char family[SSTEP_FAMILY_MAX];
-	char *params;            /* NUL-terminated, not secret */
-	unsigned char *secret;   /* secret_len bytes, wiped by sstep_cred_clear */
+	char *params;          /* NUL-terminated, not secret */
+	unsigned char *secret; /* secret_len bytes, wiped by sstep_cred_clear */
 	size_t secret_len;
 	int64_t counter;
-	int64_t version;         /* read-only: CAS token */
+	int64_t version; /* read-only: CAS token */
 };
 
 struct sstep_user {
@@ -70,12 +71,14 @@ const char *sstep_store_error(saslstep_store_t *store);
 const char *sstep_store_open_error(void);
 
 /* Users.  user_get: SASLSTEP_NOUSER when absent. */
-int sstep_store_user_get(saslstep_store_t *st, const char *name, struct sstep_user *u);
+int sstep_store_user_get(
+    saslstep_store_t *st, const char *name, struct sstep_user *u);
 /* Add a user (SASLSTEP_OK if it already exists). */
 int sstep_store_user_add(saslstep_store_t *st, const char *name);
 /* Delete a user and all their credentials (SASLSTEP_NOUSER if absent). */
 int sstep_store_user_del(saslstep_store_t *st, const char *name);
-int sstep_store_user_set_locked(saslstep_store_t *st, const char *name, int locked);
+int sstep_store_user_set_locked(
+    saslstep_store_t *st, const char *name, int locked);
 /* Call fn for each user in name order; stops early when fn returns != 0. */
 int sstep_store_user_list(saslstep_store_t *st,
     int (*fn)(const struct sstep_user *u, void *arg), void *arg);
@@ -91,15 +94,16 @@ int sstep_store_user_list(saslstep_store_t *st,
  * NULL).  Returns SASLSTEP_OK, or SASLSTEP_BADAUTH when another login won
  * the race (nothing written).
  */
-int sstep_store_cred_get(saslstep_store_t *st, const char *name, const char *family,
-    struct sstep_cred *c);
-int sstep_store_cred_put(saslstep_store_t *st, const char *name,
-    const struct sstep_cred *c);
+int sstep_store_cred_get(saslstep_store_t *st, const char *name,
+    const char *family, struct sstep_cred *c);
+int sstep_store_cred_put(
+    saslstep_store_t *st, const char *name, const struct sstep_cred *c);
 int sstep_store_cred_update(saslstep_store_t *st, const char *name,
     int64_t expect_version, const struct sstep_cred *c,
     const unsigned char *token);
 /* Delete one credential family of a user (SASLSTEP_NOUSER if absent). */
-int sstep_store_cred_del(saslstep_store_t *st, const char *name, const char *family);
+int sstep_store_cred_del(
+    saslstep_store_t *st, const char *name, const char *family);
 /* Call fn for each of a user's credentials (params, counter; the secret is
  * not read).  SASLSTEP_NOUSER for an unknown user; a known user without
  * credentials gives SASLSTEP_OK and no call. */

@@ -12,43 +12,44 @@
 static int check_failures;
 static int check_count;
 
-#define CHECK(cond)                                                      \
-	do {                                                             \
-		check_count++;                                           \
-		if (!(cond)) {                                           \
-			check_failures++;                                \
-			fprintf(stderr, "%s:%d: check failed: %s\n",     \
-			    __FILE__, __LINE__, #cond);                  \
-		}                                                        \
+#define CHECK(cond)                                                            \
+	do {                                                                   \
+		check_count++;                                                 \
+		if (!(cond)) {                                                 \
+			check_failures++;                                      \
+			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, \
+			    __LINE__, #cond);                                  \
+		}                                                              \
 	} while (0)
 
 /* Integer equality, printing both values when they differ. */
-#define CHECK_INT(got, want)                                             \
-	do {                                                             \
-		long long check_g = (long long)(got);                    \
-		long long check_w = (long long)(want);                   \
-		check_count++;                                           \
-		if (check_g != check_w) {                                \
-			check_failures++;                                \
-			fprintf(stderr, "%s:%d: %s == %lld, want %lld\n",\
-			    __FILE__, __LINE__, #got, check_g, check_w); \
-		}                                                        \
+#define CHECK_INT(got, want)                                                   \
+	do {                                                                   \
+		long long check_g = (long long)(got);                          \
+		long long check_w = (long long)(want);                         \
+		check_count++;                                                 \
+		if (check_g != check_w) {                                      \
+			check_failures++;                                      \
+			fprintf(stderr, "%s:%d: %s == %lld, want %lld\n",      \
+			    __FILE__, __LINE__, #got, check_g, check_w);       \
+		}                                                              \
 	} while (0)
 
 /* Byte-string equality: got (gotlen bytes) against a C string. */
-#define CHECK_MEM(got, gotlen, want)                                     \
-	do {                                                             \
-		const char *check_wnt = (want);                          \
-		size_t check_wl = strlen(check_wnt);                     \
-		check_count++;                                           \
-		if ((size_t)(gotlen) != check_wl ||                      \
-		    memcmp((got), check_wnt, check_wl) != 0) {           \
-			check_failures++;                                \
-			fprintf(stderr, "%s:%d: %s is \"%.*s\", want "   \
-			    "\"%s\"\n", __FILE__, __LINE__, #got,        \
-			    (int)(gotlen), (const char *)(got),          \
-			    check_wnt);                                  \
-		}                                                        \
+#define CHECK_MEM(got, gotlen, want)                                           \
+	do {                                                                   \
+		const char *check_wnt = (want);                                \
+		size_t check_wl = strlen(check_wnt);                           \
+		check_count++;                                                 \
+		if ((size_t)(gotlen) != check_wl ||                            \
+		    memcmp((got), check_wnt, check_wl) != 0) {                 \
+			check_failures++;                                      \
+			fprintf(stderr,                                        \
+			    "%s:%d: %s is \"%.*s\", want "                     \
+			    "\"%s\"\n",                                        \
+			    __FILE__, __LINE__, #got, (int)(gotlen),           \
+			    (const char *)(got), check_wnt);                   \
+		}                                                              \
 	} while (0)
 
 static inline int

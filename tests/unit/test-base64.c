@@ -34,7 +34,8 @@ refused(const char *in, size_t len)
 	unsigned char *dec = sentinel;
 	size_t declen = 7;
 
-	CHECK_INT(sstep_base64_decode(in, len, &dec, &declen), SASLSTEP_BADPROT);
+	CHECK_INT(
+	    sstep_base64_decode(in, len, &dec, &declen), SASLSTEP_BADPROT);
 	CHECK(dec == NULL);
 	CHECK_INT(declen, 0);
 }
@@ -51,14 +52,14 @@ main(void)
 	roundtrip("fooba", "Zm9vYmE=");
 	roundtrip("foobar", "Zm9vYmFy");
 
-	refused("Zg=", 3);        /* not a multiple of 4 */
-	refused("Zh==", 4);       /* non-zero unused bits: not canonical */
-	refused("Zm9v\n", 5);     /* line break */
-	refused(" Zm9", 4);       /* blank */
-	refused("Zm=v", 4);       /* padding inside */
-	refused("Z===", 4);       /* too much padding */
-	refused("Zm9\0", 4);      /* embedded NUL */
-	refused("Zm9-", 4);       /* URL alphabet is not ours */
+	refused("Zg=", 3);    /* not a multiple of 4 */
+	refused("Zh==", 4);   /* non-zero unused bits: not canonical */
+	refused("Zm9v\n", 5); /* line break */
+	refused(" Zm9", 4);   /* blank */
+	refused("Zm=v", 4);   /* padding inside */
+	refused("Z===", 4);   /* too much padding */
+	refused("Zm9\0", 4);  /* embedded NUL */
+	refused("Zm9-", 4);   /* URL alphabet is not ours */
 	refused("====", 4);
 	return check_done("test-base64");
 }

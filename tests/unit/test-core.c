@@ -51,16 +51,16 @@ __wrap_free(void *p)
 
 /* RFC 2289 appendix C: md5, "This is a test.", seed TeSt, count 1. */
 #define PASSPHRASE "This is a test."
-#define CHALLENGE "otp-md5 1 test ext"
-#define WORDS "EASE OIL FUM CURE AWRY AVIS"
-#define HEX "7965e05436f5029f"
+#define CHALLENGE  "otp-md5 1 test ext"
+#define WORDS      "EASE OIL FUM CURE AWRY AVIS"
+#define HEX        "7965e05436f5029f"
 
 static void
 test_codes(void)
 {
 	CHECK(strcmp(saslstep_errstring(SASLSTEP_OK), "success") == 0);
 	CHECK(strcmp(saslstep_errstring(SASLSTEP_BADAUTH),
-	    "authentication failure") == 0);
+	          "authentication failure") == 0);
 	CHECK(strcmp(saslstep_errstring(12345), "unknown result code") == 0);
 	CHECK(strstr(saslstep_mechanisms(), "OTP") != NULL);
 	CHECK_INT(SASLSTEP_CB_AUTHNAME, 0x4002);
@@ -79,26 +79,28 @@ test_bad_params(void)
 	CHECK_INT(saslstep_server_new("x", NULL, &c), SASLSTEP_BADPARAM);
 	CHECK(c == NULL);
 	CHECK_INT(saslstep_client_new("test", &c), SASLSTEP_OK);
-	CHECK_INT(saslstep_client_start(c, "NO-SUCH-MECH X", &need, &out,
-	    &outlen, &mech), SASLSTEP_NOMECH);
+	CHECK_INT(saslstep_client_start(
+	              c, "NO-SUCH-MECH X", &need, &out, &outlen, &mech),
+	    SASLSTEP_NOMECH);
 	/* A step before start is out of order. */
 	CHECK_INT(saslstep_client_step(c, "x", 1, &need, &out, &outlen),
 	    SASLSTEP_BADPARAM);
 	CHECK_INT(saslstep_setprop(c, SASLSTEP_PROP_USERNAME, "x"),
 	    SASLSTEP_BADPARAM);
 	CHECK_INT(saslstep_setprop(c, 99, "x"), SASLSTEP_BADPARAM);
-	CHECK_INT(saslstep_setprop(c, SASLSTEP_PROP_PASS, PASSPHRASE),
-	    SASLSTEP_OK);
+	CHECK_INT(
+	    saslstep_setprop(c, SASLSTEP_PROP_PASS, PASSPHRASE), SASLSTEP_OK);
 	/* Secrets cannot be read back. */
-	CHECK_INT(saslstep_getprop(c, SASLSTEP_PROP_PASS, &v), SASLSTEP_BADPARAM);
+	CHECK_INT(
+	    saslstep_getprop(c, SASLSTEP_PROP_PASS, &v), SASLSTEP_BADPARAM);
 	CHECK(v == NULL);
-	CHECK_INT(saslstep_setprop(c, SASLSTEP_PROP_AUTHNAME, "alice"),
-	    SASLSTEP_OK);
+	CHECK_INT(
+	    saslstep_setprop(c, SASLSTEP_PROP_AUTHNAME, "alice"), SASLSTEP_OK);
 	CHECK_INT(saslstep_getprop(c, SASLSTEP_PROP_AUTHNAME, &v), SASLSTEP_OK);
 	CHECK(v != NULL && strcmp(v, "alice") == 0);
 	saslstep_dispose(&c);
 	CHECK(c == NULL);
-	saslstep_dispose(&c);     /* twice is harmless */
+	saslstep_dispose(&c); /* twice is harmless */
 	saslstep_dispose(NULL);
 }
 
@@ -118,8 +120,8 @@ test_interact(void)
 	int r;
 
 	CHECK_INT(saslstep_client_new("test", &c), SASLSTEP_OK);
-	r = saslstep_client_start(c, "X-UNKNOWN, OTP", &need, &out, &outlen,
-	    &mech);
+	r = saslstep_client_start(
+	    c, "X-UNKNOWN, OTP", &need, &out, &outlen, &mech);
 	CHECK_INT(r, SASLSTEP_INTERACT);
 	CHECK(mech != NULL && strcmp(mech, "OTP") == 0);
 	CHECK(out == NULL && outlen == 0);
@@ -129,8 +131,8 @@ test_interact(void)
 	CHECK(need[1].id == SASLSTEP_CB_LIST_END);
 	need[0].result = name;
 	need[0].len = (unsigned)strlen(name);
-	r = saslstep_client_start(c, "X-UNKNOWN, OTP", &need, &out, &outlen,
-	    &mech);
+	r = saslstep_client_start(
+	    c, "X-UNKNOWN, OTP", &need, &out, &outlen, &mech);
 	memset(name, 'X', strlen(name));
 	CHECK_INT(r, SASLSTEP_CONTINUE);
 	CHECK(need == NULL);
@@ -138,27 +140,27 @@ test_interact(void)
 
 	/* No pass phrase: the person answers the challenge, and what they
 	 * typed is sent as it is (the server reads every RFC 2243 form). */
-	r = saslstep_client_step(c, CHALLENGE, strlen(CHALLENGE), &need, &out,
-	    &outlen);
+	r = saslstep_client_step(
+	    c, CHALLENGE, strlen(CHALLENGE), &need, &out, &outlen);
 	CHECK_INT(r, SASLSTEP_INTERACT);
 	if (r != SASLSTEP_INTERACT || need == NULL)
 		goto out;
 	CHECK(need[0].id == SASLSTEP_CB_ECHOPROMPT);
 	CHECK(need[0].challenge != NULL &&
-	    strcmp(need[0].challenge, CHALLENGE) == 0);
+	      strcmp(need[0].challenge, CHALLENGE) == 0);
 	CHECK(need[0].prompt != NULL && need[0].prompt[0] != '\0');
 	CHECK(need[1].id == SASLSTEP_CB_LIST_END);
 	need[0].result = answer;
 	need[0].len = (unsigned)strlen(answer);
-	r = saslstep_client_step(c, CHALLENGE, strlen(CHALLENGE), &need, &out,
-	    &outlen);
+	r = saslstep_client_step(
+	    c, CHALLENGE, strlen(CHALLENGE), &need, &out, &outlen);
 	memset(answer, 'Y', strlen(answer));
 	CHECK_INT(r, SASLSTEP_CONTINUE);
 	CHECK_MEM(out, outlen, WORDS);
 
 	/* The server's OK carries no data: an empty final step is OK ... */
-	CHECK_INT(saslstep_client_step(c, "", 0, &need, &out, &outlen),
-	    SASLSTEP_OK);
+	CHECK_INT(
+	    saslstep_client_step(c, "", 0, &need, &out, &outlen), SASLSTEP_OK);
 	/* ... and nothing may follow it. */
 	CHECK_INT(saslstep_client_step(c, "", 0, &need, &out, &outlen),
 	    SASLSTEP_BADPARAM);
@@ -194,14 +196,15 @@ test_dispose_wipes(int finish)
 	watched[2] = HEX;
 	leaked_secret = 0;
 	CHECK_INT(saslstep_client_new("test", &c), SASLSTEP_OK);
-	CHECK_INT(saslstep_setprop(c, SASLSTEP_PROP_AUTHNAME, "alice"),
-	    SASLSTEP_OK);
-	CHECK_INT(saslstep_setprop(c, SASLSTEP_PROP_PASS, PASSPHRASE),
-	    SASLSTEP_OK);
+	CHECK_INT(
+	    saslstep_setprop(c, SASLSTEP_PROP_AUTHNAME, "alice"), SASLSTEP_OK);
+	CHECK_INT(
+	    saslstep_setprop(c, SASLSTEP_PROP_PASS, PASSPHRASE), SASLSTEP_OK);
 	CHECK_INT(saslstep_client_start(c, "OTP", &need, &out, &outlen, &mech),
 	    SASLSTEP_CONTINUE);
-	CHECK_INT(saslstep_client_step(c, CHALLENGE, strlen(CHALLENGE), &need,
-	    &out, &outlen), SASLSTEP_CONTINUE);
+	CHECK_INT(saslstep_client_step(
+	              c, CHALLENGE, strlen(CHALLENGE), &need, &out, &outlen),
+	    SASLSTEP_CONTINUE);
 	CHECK_MEM(out, outlen, "hex:" HEX);
 	if (finish)
 		CHECK_INT(saslstep_client_step(c, "", 0, &need, &out, &outlen),
