@@ -50,9 +50,8 @@ extern "C" {
 #define SASLSTEP_CB_USER         0x4001 /* authorization identity */
 #define SASLSTEP_CB_AUTHNAME     0x4002 /* authentication identity */
 #define SASLSTEP_CB_PASS         0x4004 /* password or pass phrase, secret */
-#define SASLSTEP_CB_ECHOPROMPT   0x4005 /* answer to a challenge, echoed */
-#define SASLSTEP_CB_NOECHOPROMPT 0x4006 /* answer to a challenge, not echoed   \
-	                                 */
+#define SASLSTEP_CB_ECHOPROMPT   0x4005 /* answer, echoed */
+#define SASLSTEP_CB_NOECHOPROMPT 0x4006 /* answer, not echoed */
 
 /* Properties for saslstep_setprop() / saslstep_getprop(). */
 #define SASLSTEP_PROP_AUTHNAME 1 /* client: authentication identity */

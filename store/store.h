@@ -30,8 +30,8 @@
 
 #include "saslstep.h"
 
-#define SSTEP_STORE_CREATE 0x01 /* create the store (and 0700 dir) if missing  \
-	                         */
+/* Create the store (and its 0700 directory) if missing. */
+#define SSTEP_STORE_CREATE 0x01
 
 #define SSTEP_FAMILY_MAX    16  /* bytes, NUL included */
 #define SSTEP_NAME_MAX      256 /* bytes of a user name, NUL excluded */
