@@ -64,6 +64,15 @@ extern "C" {
  * phrase.  Never done unless the application sets both. */
 #define SASLSTEP_PROP_OTP_REINIT 6
 #define SASLSTEP_PROP_NEWPASS    7
+/* SCRAM client: the highest iteration count it accepts (decimal; default
+ * 100000; below 4096 is always refused). */
+#define SASLSTEP_PROP_ITER_MAX 8
+/* TOTP server: time steps accepted either side of now (decimal, default 1). */
+#define SASLSTEP_PROP_TOTP_WINDOW 9
+/* HOTP server: counter values looked ahead (decimal, default 10). */
+#define SASLSTEP_PROP_HOTP_LOOKAHEAD 10
+/* HOTP/TOTP client: "1" to ask for the code with an echoed prompt. */
+#define SASLSTEP_PROP_ECHO 11
 
 /*
  * One request for a value, in the array a step returns with

@@ -24,10 +24,11 @@
 
 #include "saslstep-int.h"
 
-#define MAX_REQUESTS 16          /* prompts in one INTERACT round */
-#define MAX_ANSWER   (64 * 1024) /* bytes of one answer */
-#define MAX_PROP     (64 * 1024) /* bytes of one property value */
-#define NPROPS       8           /* SASLSTEP_PROP_* are 1..7 */
+#define MAX_REQUESTS 16                 /* prompts in one INTERACT round */
+#define MAX_ANSWER   (64 * 1024)        /* bytes of one answer */
+#define MAX_PROP     (64 * 1024)        /* bytes of one property value */
+#define PROP_LAST    SASLSTEP_PROP_ECHO /* the highest SASLSTEP_PROP_* */
+#define NPROPS       (PROP_LAST + 1)
 
 enum phase {
 	PHASE_NEW,     /* *_new done, *_start not yet */
@@ -285,7 +286,7 @@ saslstep_setprop(saslstep_conn_t *c, int prop, const char *value)
 	char *copy = NULL;
 	size_t n;
 
-	if (c == NULL || prop <= 0 || prop >= NPROPS ||
+	if (c == NULL || prop <= 0 || prop > PROP_LAST ||
 	    prop == SASLSTEP_PROP_USERNAME || prop == SASLSTEP_PROP_MECH)
 		return SASLSTEP_BADPARAM;
 	if (value != NULL) {
@@ -305,7 +306,7 @@ saslstep_getprop(saslstep_conn_t *c, int prop, const char **value)
 {
 	if (value != NULL)
 		*value = NULL;
-	if (c == NULL || value == NULL || prop <= 0 || prop >= NPROPS ||
+	if (c == NULL || value == NULL || prop <= 0 || prop > PROP_LAST ||
 	    prop_is_secret(prop))
 		return SASLSTEP_BADPARAM;
 	if (prop == SASLSTEP_PROP_MECH)
@@ -509,7 +510,7 @@ sstep_conn_store(struct sstep_conn *conn)
 const char *
 sstep_conn_prop(struct sstep_conn *conn, int prop)
 {
-	if (prop <= 0 || prop >= NPROPS)
+	if (prop <= 0 || prop > PROP_LAST)
 		return NULL;
 	return conn->props[prop];
 }

@@ -100,14 +100,79 @@ arg_prompt(struct bridge_opts *o, const char *value, const struct args_ctx *ctx)
 	return PAM_SUCCESS;
 }
 
-/*
- * Still to come (DESIGN.md "PAM module arguments"): use_first_pass,
- * try_first_pass, use_authtok, window=, lookahead=.  Each is one line here;
- * until then they are unknown and refused.
- */
+static int
+arg_use_first_pass(
+    struct bridge_opts *o, const char *value, const struct args_ctx *ctx)
+{
+	o->authtok = BRIDGE_AUTHTOK_USE;
+	return PAM_SUCCESS;
+}
+
+static int
+arg_try_first_pass(
+    struct bridge_opts *o, const char *value, const struct args_ctx *ctx)
+{
+	o->authtok = BRIDGE_AUTHTOK_TRY;
+	return PAM_SUCCESS;
+}
+
+static int
+arg_use_authtok(
+    struct bridge_opts *o, const char *value, const struct args_ctx *ctx)
+{
+	o->authtok = BRIDGE_AUTHTOK_FORCE;
+	return PAM_SUCCESS;
+}
+
+static int
+arg_echo(struct bridge_opts *o, const char *value, const struct args_ctx *ctx)
+{
+	o->echo = 1;
+	return PAM_SUCCESS;
+}
+
+/* A decimal count from 0 to max, digits only. */
+static int
+parse_count(const char *name, const char *value, unsigned max, unsigned *out,
+    const struct args_ctx *ctx)
+{
+	unsigned long v = 0;
+	const char *p;
+
+	for (p = value; *p >= '0' && *p <= '9' && v <= max; p++)
+		v = v * 10 + (unsigned long)(*p - '0');
+	if (*p != '\0' || p == value || v > max) {
+		bridge_logf(ctx->log, ctx->log_ctx, LOG_ERR,
+		    "%s=%s: want a number from 0 to %u", name, value, max);
+		return PAM_SERVICE_ERR;
+	}
+	*out = (unsigned)v;
+	return PAM_SUCCESS;
+}
+
+static int
+arg_window(struct bridge_opts *o, const char *value, const struct args_ctx *ctx)
+{
+	o->window_set = 1;
+	return parse_count("window", value, BRIDGE_WINDOW_MAX, &o->window, ctx);
+}
+
+static int
+arg_lookahead(
+    struct bridge_opts *o, const char *value, const struct args_ctx *ctx)
+{
+	o->lookahead_set = 1;
+	return parse_count(
+	    "lookahead", value, BRIDGE_LOOKAHEAD_MAX, &o->lookahead, ctx);
+}
+
 static const struct arg args[] = {{"db", 1, arg_db}, {"mech", 1, arg_mech},
     {"nullok", 0, arg_nullok}, {"debug", 0, arg_debug},
-    {"prompt", 1, arg_prompt}, {NULL, 0, NULL}};
+    {"prompt", 1, arg_prompt}, {"use_first_pass", 0, arg_use_first_pass},
+    {"try_first_pass", 0, arg_try_first_pass},
+    {"use_authtok", 0, arg_use_authtok}, {"echo", 0, arg_echo},
+    {"window", 1, arg_window}, {"lookahead", 1, arg_lookahead},
+    {NULL, 0, NULL}};
 
 /* Parse one argument; the log names it, as it may be mistyped. */
 static int

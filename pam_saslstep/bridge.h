@@ -23,7 +23,21 @@ struct bridge_opts {
 	int nullok;         /* PAM_IGNORE for a user enrolled in none */
 	int debug;          /* log the steps (never a secret) */
 	const char *prompt; /* prompt=TEXT, NULL for the mechanism's own */
+	int authtok;        /* BRIDGE_AUTHTOK_*: PAM_AUTHTOK for passwords */
+	int echo;           /* echo: HOTP/TOTP codes asked with echo on */
+	unsigned window;    /* window=N: TOTP steps either side (default 1) */
+	int window_set;
+	unsigned lookahead; /* lookahead=N: HOTP values ahead (default 10) */
+	int lookahead_set;
 };
+
+/* How a password mechanism uses PAM_AUTHTOK from an earlier module. */
+#define BRIDGE_AUTHTOK_ASK   0    /* always prompt (the default) */
+#define BRIDGE_AUTHTOK_TRY   1    /* try_first_pass: use it if set, else ask */
+#define BRIDGE_AUTHTOK_USE   2    /* use_first_pass: use it, never ask */
+#define BRIDGE_AUTHTOK_FORCE 3    /* use_authtok: as use_first_pass */
+#define BRIDGE_WINDOW_MAX    100  /* TOTP steps either side */
+#define BRIDGE_LOOKAHEAD_MAX 1000 /* HOTP counter values */
 
 /* How the bridge logs: priority is a syslog LOG_* level; msg never holds a
  * secret.  The module sends it to pam_syslog, the command to stderr. */
