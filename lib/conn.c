@@ -391,9 +391,12 @@ saslstep_client_start(saslstep_conn_t *c, const char *mechlist,
 			return SASLSTEP_BADPARAM;
 		if ((m = mech_choose(mechlist)) == NULL)
 			return SASLSTEP_NOMECH;
-		if ((r = m->funcs->client_new(c, &c->state)) != SASLSTEP_OK)
-			return r;
+		/* Set first, so the mechanism can see which it is. */
 		c->mech = m;
+		if ((r = m->funcs->client_new(c, &c->state)) != SASLSTEP_OK) {
+			c->mech = NULL;
+			return r;
+		}
 		c->phase = PHASE_RUNNING;
 	} else
 		return SASLSTEP_BADPARAM;
@@ -472,12 +475,13 @@ saslstep_server_start(saslstep_conn_t *c, const char *mech,
 			*errstr = "mechanism not supported";
 		return SASLSTEP_NOMECH;
 	}
+	c->mech = m;
 	if ((r = m->funcs->server_new(c, &c->state)) != SASLSTEP_OK) {
+		c->mech = NULL;
 		if (errstr != NULL)
 			*errstr = saslstep_errstring(r);
 		return r;
 	}
-	c->mech = m;
 	c->phase = PHASE_RUNNING;
 	return server_run(
 	    c, clientin, clientinlen, serverout, serveroutlen, errstr);
@@ -513,6 +517,12 @@ sstep_conn_prop(struct sstep_conn *conn, int prop)
 	if (prop <= 0 || prop > PROP_LAST)
 		return NULL;
 	return conn->props[prop];
+}
+
+const struct sstep_mech *
+sstep_conn_mech(struct sstep_conn *conn)
+{
+	return conn->mech;
 }
 
 const char *

@@ -15,6 +15,14 @@
 
 static const struct sstep_mech *const mechanisms[] = {
     &sstep_mech_otp,
+    &sstep_mech_scram_sha256,
+    &sstep_mech_scram_sha1,
+    &sstep_mech_scram_sha512,
+    &sstep_mech_hotp,
+    &sstep_mech_totp,
+    &sstep_mech_recovery,
+    &sstep_mech_plain,
+    &sstep_mech_crammd5,
     NULL,
 };
 

@@ -72,6 +72,8 @@ const char *sstep_conn_prop(struct sstep_conn *conn, int prop);
 /* Server: record the authenticated identity (SASLSTEP_PROP_USERNAME). */
 int sstep_conn_set_username(
     struct sstep_conn *conn, const char *name, size_t n);
+/* The mechanism the connection runs (already set when its *_new runs). */
+const struct sstep_mech *sstep_conn_mech(struct sstep_conn *conn);
 /* The service name given to *_new(), or "" */
 const char *sstep_conn_service(struct sstep_conn *conn);
 
@@ -118,6 +120,50 @@ int sstep_secret_eq(const void *a, const void *b, size_t n);
 /* Copy n bytes into a new NUL-terminated string, or NULL if out of memory. */
 char *sstep_memdup0(const void *p, size_t n);
 
+/* --- client identities (lib/identity.c) --- */
+
+#define SSTEP_IDENTITY_FIELDS_MAX 3
+
+/*
+ * Split a client message "authzid NUL authcid [NUL more]" (in, inlen
+ * bytes, not NUL-terminated; NULL is refused) into nfields fields (2 or 3,
+ * at most SSTEP_IDENTITY_FIELDS_MAX): fields[i] points into in, lens[i] is
+ * its length, fields[0] is the authzid, fields[1] the authcid.  Every
+ * field but the last ends at a NUL; the last may hold none.  The
+ * identities are checked: authcid not empty, both at most SSTEP_NAME_MAX
+ * bytes, no control character (C0 or DEL).  Returns SASLSTEP_OK, or
+ * SASLSTEP_BADPROT (SASLSTEP_BADPARAM for a bad nfields) with *why a
+ * static text saying what is wrong and every field NULL/0.  Does not look
+ * at what the last field holds, nor at the authzid's meaning: see
+ * sstep_identity_is_self().
+ */
+int sstep_split_identity(const char *in, size_t inlen, size_t nfields,
+    const char *fields[], size_t lens[], const char **why);
+/* The longest last field sstep_out_identity() takes. */
+#define SSTEP_IDENTITY_LAST_MAX 4096
+
+/*
+ * The client side: send "authzid NUL authcid" (last NULL) or "authzid NUL
+ * authcid NUL last" with sstep_out().  authzid may be NULL when zlen is 0;
+ * nothing is checked but the lengths (SSTEP_NAME_MAX for the names,
+ * SSTEP_IDENTITY_LAST_MAX for last: BADPARAM): the caller checks its
+ * inputs by its own rules first.  The message is built in memory wiped
+ * before it is freed, since last may be a secret.  Returns what sstep_out()
+ * returns, or SASLSTEP_NOMEM.
+ */
+int sstep_out_identity(struct sstep_conn *conn, const char *authzid,
+    size_t zlen, const char *authcid, size_t clen, const char *last,
+    size_t lastlen);
+
+/* 1 when s (len bytes) can be an identity: 1 to SSTEP_NAME_MAX bytes
+ * with no control character (names end up in prompts and log lines). */
+int sstep_identity_name_ok(const char *s, size_t len);
+
+/* 1 when an authzid (zlen bytes) asks for no proxy authorization: it is
+ * empty or equal to the authcid (clen bytes); 0 otherwise. */
+int sstep_identity_is_self(
+    const char *authzid, size_t zlen, const char *authcid, size_t clen);
+
 /* --- base64 (lib/base64.c), strict RFC 4648, no line breaks --- */
 
 /* Encode; *out is malloc'ed and NUL-terminated. SASLSTEP_OK / NOMEM. */
@@ -127,6 +173,41 @@ int sstep_base64_encode(
  * *out is malloc'ed (and NUL-terminated for convenience). */
 int sstep_base64_decode(
     const char *in, size_t inlen, unsigned char **out, size_t *outlen);
+
+/* --- base32 (lib/base32.c), RFC 4648 section 6: HOTP/TOTP secrets --- */
+
+#define SSTEP_BASE32_NOPAD 0x01 /* encode without '=' (otpauth:// URIs) */
+
+/* Encode (upper case, padded unless SSTEP_BASE32_NOPAD); *out is malloc'ed
+ * and NUL-terminated, *outlen its length.  SASLSTEP_OK / NOMEM / BADPARAM
+ * (input over 16 MiB).  The caller wipes *out if in was a secret. */
+int sstep_base32_encode(
+    const void *in, size_t inlen, unsigned flags, char **out, size_t *outlen);
+/* Decode what otpauth:// URIs, oathtool -b and ~/.google_authenticator
+ * write: letters of either case, with the full '=' padding or none; no
+ * blanks (strip grouping first), unused bits zero.  BADPROT otherwise.
+ * *out is malloc'ed (*outlen + 1 bytes, NUL-terminated); free it with
+ * sstep_freezero(*out, *outlen) since it is usually a key. */
+int sstep_base32_decode(
+    const char *in, size_t inlen, unsigned char **out, size_t *outlen);
+
+/* --- PBKDF2 (lib/pbkdf2.c) --- */
+
+enum sstep_md { SSTEP_MD_SHA1, SSTEP_MD_SHA256, SSTEP_MD_SHA512 };
+
+/*
+ * PBKDF2-HMAC (RFC 8018 s. 5.2) with digest md: outlen bytes derived from
+ * pass and salt with iterations (>= 1) into out.  The same result as
+ * OpenSSL's PKCS5_PBKDF2_HMAC, about four times faster (SHA-NI for
+ * SHA-256 when the CPU has it).  Returns SASLSTEP_OK or SASLSTEP_BADPARAM.
+ */
+int sstep_pbkdf2(enum sstep_md md, const void *pass, size_t passlen,
+    const void *salt, size_t saltlen, unsigned long iterations,
+    unsigned char *out, size_t outlen);
+/* Which path sstep_pbkdf2() takes for md: "sha-ni" or "openssl-transform". */
+const char *sstep_pbkdf2_path(enum sstep_md md);
+/* Tests and benchmarks: 1 forces the OpenSSL path, 0 lets the CPU decide. */
+void sstep_pbkdf2_force_generic(int on);
 
 /* --- time (lib/clock.c): the one source of the current time --- */
 
