@@ -307,7 +307,7 @@ sstep_otp_compute(enum sstep_otp_alg alg, const char *pass, size_t passlen,
     unsigned char out[SSTEP_OTP_LEN], const char **why)
 {
 	unsigned char buf[SSTEP_OTP_SEED_MAX + SSTEP_OTP_PASS_MAX];
-	char lseed[SSTEP_OTP_SEED_MAX + 1];
+	char lseed[SSTEP_OTP_SEED_MAX + 1] = "";
 	size_t n, i;
 	int r;
 
@@ -835,20 +835,6 @@ store_fail(struct sstep_conn *conn, int code)
 	    conn, code, "%s", sstep_store_error(sstep_conn_store(conn)));
 }
 
-/* RFC 2444 s. 4: names are printable text; refuse control bytes (which
- * would also corrupt log lines) and NUL. */
-static int
-name_ok(const char *s, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] == 0x7f)
-			return 0;
-	}
-	return 1;
-}
-
 /* Read the stored params "<alg> <seed>" (see the top of this file). */
 static int
 cred_params_parse(const char *text, struct sstep_otp_params *p)
@@ -886,16 +872,73 @@ cred_params_format(
 }
 
 int
+sstep_otp_cred_make(const struct sstep_otp_params *p,
+    const unsigned char otp[SSTEP_OTP_LEN], struct sstep_cred *c,
+    const char **why)
+{
+	char params[OTP_PARAMS_MAX], seed[SSTEP_OTP_SEED_MAX + 1];
+	int r = SASLSTEP_BADPARAM;
+
+	memset(c, 0, sizeof(*c));
+	if (p->seq > SSTEP_OTP_SEQ_MAX) {
+		set_why(why, "sequence number above 9999");
+		return SASLSTEP_BADPARAM;
+	}
+	if (sstep_otp_seed_check(p->seed, strnlen(p->seed, sizeof(p->seed)),
+	        seed, why) != SASLSTEP_OK)
+		return SASLSTEP_BADPARAM;
+	if (cred_params_format(p->alg, seed, params) != 0 ||
+	    strcmp(sstep_otp_alg_name(p->alg), "?") == 0) {
+		set_why(why, "unknown OTP algorithm");
+		return SASLSTEP_BADVERS;
+	}
+	memcpy(c->family, OTP_FAMILY, sizeof(OTP_FAMILY));
+	if ((c->params = strdup(params)) == NULL ||
+	    (c->secret = malloc(SSTEP_OTP_LEN)) == NULL) {
+		set_why(why, "out of memory");
+		r = SASLSTEP_NOMEM;
+		goto out;
+	}
+	memcpy(c->secret, otp, SSTEP_OTP_LEN);
+	c->secret_len = SSTEP_OTP_LEN;
+	c->counter = p->seq;
+	r = SASLSTEP_OK;
+out:
+	if (r != SASLSTEP_OK)
+		sstep_cred_clear(c);
+	return r;
+}
+
+int
+sstep_otp_cred_parse(const struct sstep_cred *c, struct sstep_otp_params *p,
+    unsigned char otp[SSTEP_OTP_LEN], const char **why)
+{
+	if (strcmp(c->family, OTP_FAMILY) != 0 ||
+	    cred_params_parse(c->params, p) != 0 || c->secret == NULL ||
+	    c->secret_len != SSTEP_OTP_LEN || c->counter < 0 ||
+	    c->counter > SSTEP_OTP_SEQ_MAX) {
+		memset(p, 0, sizeof(*p));
+		set_why(why, "malformed OTP credential");
+		return SASLSTEP_BADPARAM;
+	}
+	p->seq = (unsigned)c->counter;
+	if (otp != NULL)
+		memcpy(otp, c->secret, SSTEP_OTP_LEN);
+	return SASLSTEP_OK;
+}
+
+int
 sstep_otp_enrol(saslstep_store_t *st, const char *user, enum sstep_otp_alg alg,
     const char *pass, size_t passlen, const char *seed, size_t seedlen,
     unsigned seq, const char **why)
 {
+	struct sstep_otp_params p;
 	struct sstep_cred c;
 	unsigned char otp[SSTEP_OTP_LEN];
-	char lseed[SSTEP_OTP_SEED_MAX + 1], params[OTP_PARAMS_MAX];
 	int r;
 
 	memset(&c, 0, sizeof(c));
+	memset(&p, 0, sizeof(p));
 	if (seq < 2 || seq > SSTEP_OTP_SEQ_MAX) {
 		set_why(why, "sequence number must be 2 to 9999 (the first "
 		             "challenge is for one less)");
@@ -905,18 +948,16 @@ sstep_otp_enrol(saslstep_store_t *st, const char *user, enum sstep_otp_alg alg,
 	         why)) != SASLSTEP_OK)
 		goto out;
 	/* compute() checked the seed; this only lower-cases it. */
-	if (sstep_otp_seed_check(seed, seedlen, lseed, why) != SASLSTEP_OK ||
-	    cred_params_format(alg, lseed, params) != 0) {
-		r = SASLSTEP_BADPARAM;
+	if ((r = sstep_otp_seed_check(seed, seedlen, p.seed, why)) !=
+	    SASLSTEP_OK)
 		goto out;
-	}
-	strncpy(c.family, OTP_FAMILY, sizeof(c.family) - 1);
-	c.params = params;
-	c.secret = otp;
-	c.secret_len = sizeof(otp);
-	c.counter = seq;
+	p.alg = alg;
+	p.seq = seq;
+	if ((r = sstep_otp_cred_make(&p, otp, &c, why)) != SASLSTEP_OK)
+		goto out;
 	r = sstep_store_cred_put(st, user, &c);
 out:
+	sstep_cred_clear(&c);
 	sstep_wipe(otp, sizeof(otp));
 	return r;
 }
@@ -995,32 +1036,16 @@ otp_server_identity(
 {
 	saslstep_store_t *st = sstep_conn_store(conn);
 	struct sstep_user u;
-	const char *nul, *authcid;
-	size_t zlen, clen;
+	const char *f[2], *why;
+	size_t n[2];
 	int r;
 
-	if ((nul = memchr(in, '\0', inlen)) == NULL)
-		return sstep_fail(conn, SASLSTEP_BADPROT,
-		    "OTP: no NUL after the authorization identity");
-	zlen = (size_t)(nul - in);
-	authcid = nul + 1;
-	clen = inlen - zlen - 1;
-	if (memchr(authcid, '\0', clen) != NULL)
-		return sstep_fail(conn, SASLSTEP_BADPROT,
-		    "OTP: NUL in the authentication identity");
-	if (clen == 0)
-		return sstep_fail(conn, SASLSTEP_BADPROT,
-		    "OTP: empty authentication identity");
-	if (zlen > SSTEP_NAME_MAX || clen > SSTEP_NAME_MAX)
-		return sstep_fail(conn, SASLSTEP_BADPROT,
-		    "OTP: identity longer than %d bytes", SSTEP_NAME_MAX);
-	if (!name_ok(in, zlen) || !name_ok(authcid, clen))
-		return sstep_fail(conn, SASLSTEP_BADPROT,
-		    "OTP: control character in an identity");
-	memcpy(s->user, authcid, clen);
-	s->user[clen] = '\0';
-	s->userlen = clen;
-	if (zlen != 0 && (zlen != clen || memcmp(in, authcid, clen) != 0))
+	if (sstep_split_identity(in, inlen, 2, f, n, &why) != SASLSTEP_OK)
+		return sstep_fail(conn, SASLSTEP_BADPROT, "OTP: %s", why);
+	memcpy(s->user, f[1], n[1]);
+	s->user[n[1]] = '\0';
+	s->userlen = n[1];
+	if (!sstep_identity_is_self(f[0], n[0], f[1], n[1]))
 		return sstep_fail(conn, SASLSTEP_BADAUTH,
 		    "OTP: %s asked to act as another user (proxy "
 		    "authorization is not supported)",
@@ -1042,9 +1067,8 @@ otp_server_identity(
 		return otp_server_fake(conn, s, "no OTP credential for user");
 	if (r != SASLSTEP_OK)
 		return store_fail(conn, r);
-	if (cred_params_parse(s->cred.params, &s->params) != 0 ||
-	    s->cred.secret == NULL || s->cred.secret_len != SSTEP_OTP_LEN ||
-	    s->cred.counter < 0 || s->cred.counter > SSTEP_OTP_SEQ_MAX)
+	if (sstep_otp_cred_parse(&s->cred, &s->params, NULL, NULL) !=
+	    SASLSTEP_OK)
 		return sstep_fail(conn, SASLSTEP_FAIL,
 		    "OTP: the stored credential of %s is malformed", s->user);
 	/* RFC 2243 s. 4.3 (server, 2): no challenge below sequence 1. */
@@ -1290,7 +1314,6 @@ static int
 otp_client_identity(
     struct sstep_conn *conn, struct otp_client *c, const char *in, size_t inlen)
 {
-	char msg[2 * SSTEP_NAME_MAX + 1];
 	const char *authcid, *authzid;
 	size_t clen, zlen;
 	int r;
@@ -1309,11 +1332,8 @@ otp_client_identity(
 	    memchr(authcid, '\0', clen) != NULL || zlen > SSTEP_NAME_MAX)
 		return sstep_fail(conn, SASLSTEP_BADPARAM,
 		    "OTP: empty, over-long or NUL-holding identity");
-	if (zlen > 0)
-		memcpy(msg, authzid, zlen);
-	msg[zlen] = '\0';
-	memcpy(msg + zlen + 1, authcid, clen);
-	if ((r = sstep_out(conn, msg, zlen + 1 + clen)) != SASLSTEP_OK)
+	r = sstep_out_identity(conn, authzid, zlen, authcid, clen, NULL, 0);
+	if (r != SASLSTEP_OK)
 		return r;
 	c->state = OTP_C_CHALLENGE;
 	return SASLSTEP_CONTINUE;

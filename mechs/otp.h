@@ -16,6 +16,7 @@
 #include <stddef.h>
 
 #include "saslstep.h"
+#include "store.h"
 
 #define SSTEP_OTP_LEN           8  /* bytes of one OTP */
 #define SSTEP_OTP_PASS_MIN      10 /* RFC 2289 s. 6, "Form of Inputs" */
@@ -215,6 +216,28 @@ void sstep_otp_response_clear(struct sstep_otp_response *r);
 int sstep_otp_enrol(saslstep_store_t *st, const char *user,
     enum sstep_otp_alg alg, const char *pass, size_t passlen, const char *seed,
     size_t seedlen, unsigned seq, const char **why);
+
+/*
+ * The "otp" credential (layout at the top of mechs/otp.c) of parameters
+ * *p, where p->seq (0 to SSTEP_OTP_SEQ_MAX; below 2 the sequence is
+ * exhausted) is the sequence number of otp, the last OTP accepted or the
+ * first of a new sequence: what enrolment, export and import store.
+ * Fills *c; c->params and c->secret are malloc'ed, release them with
+ * sstep_cred_clear().  Returns SASLSTEP_OK, SASLSTEP_BADPARAM (seed or
+ * seq), SASLSTEP_BADVERS (alg) or SASLSTEP_NOMEM, with *why set; *c is
+ * empty on failure.
+ */
+int sstep_otp_cred_make(const struct sstep_otp_params *p,
+    const unsigned char otp[SSTEP_OTP_LEN], struct sstep_cred *c,
+    const char **why);
+
+/*
+ * Read an "otp" credential back: *p (p->seq is its counter) and, when otp
+ * is not NULL, the stored OTP.  Returns SASLSTEP_OK or SASLSTEP_BADPARAM
+ * (*why set, *p wiped) for anything that does not fit the layout.
+ */
+int sstep_otp_cred_parse(const struct sstep_cred *c, struct sstep_otp_params *p,
+    unsigned char otp[SSTEP_OTP_LEN], const char **why);
 
 /*
  * The seeds this project makes: two lower-case letters and four digits,

@@ -6,7 +6,6 @@
  */
 #include "config.h"
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +16,7 @@
 #include "store.h"
 #include "otp.h"
 #include "check.h"
+#include "tmpstore.h"
 
 /* RFC 2289 appendix C, MD5 and SHA1 (MD4 is refused by design). */
 struct vector {
@@ -321,12 +321,29 @@ resp_rc(const char *s, size_t len, struct sstep_otp_response *r)
 
 #define RESP(s, r) resp_rc((s), sizeof(s) - 1, (r))
 
+/* init-hex responses whose current OTP is readable but whose new fields
+ * are not: accepted, with init_why saying so (the server must still
+ * consume the current OTP). */
+static const char *const init_unusable[] = {
+    "init-hex:5bf075d9959d036f:md4 499 ke1235:3712dcb4aa5316c1",
+    "init-hex:5bf075d9959d036f:md5 0 ke1235:3712dcb4aa5316c1",
+    "init-hex:5bf075d9959d036f:md5 10000 ke1235:3712dcb4aa5316c1",
+    "init-hex:5bf075d9959d036f:md5 499 ke_1235:3712dcb4aa5316c1",
+    "init-hex:5bf075d9959d036f:md5 499 ke1235:3712dcb4aa5316c",
+    "init-hex:5bf075d9959d036f:md5 499 ke1235",
+    "init-hex:5bf075d9959d036f",
+    "init-hex:5bf075d9959d036f:md5 499 ke1235:3712dcb4aa5316c1:x",
+    /* init-hex wants hex throughout, init-word words. */
+    "init-hex:5bf075d9959d036f:md5 499 ke1235:FOWL KID MASH DEAD DUAL OAF",
+};
+
 static void
 test_responses(void)
 {
 	struct sstep_otp_response r;
 	char big[SSTEP_OTP_RESPONSE_MAX + 2];
 	char hex[SSTEP_OTP_HEX_LEN + 1];
+	size_t i;
 
 	CHECK_INT(RESP("hex:5bf075d9959d036f", &r), SASLSTEP_OK);
 	CHECK_INT(r.type, SSTEP_OTP_RESP_HEX);
@@ -383,49 +400,14 @@ test_responses(void)
 	CHECK(r.init_why == NULL);
 	CHECK_INT(r.newp.alg, SSTEP_OTP_SHA1);
 	CHECK(strcmp(r.newp.seed, "ke1") == 0);
-	/* A readable current OTP with unusable new fields: init_why says
-	 * so (the server must still consume the current OTP). */
-	CHECK_INT(RESP("init-hex:5bf075d9959d036f:md4 499 ke1235:"
-	               "3712dcb4aa5316c1",
-	              &r),
-	    SASLSTEP_OK);
-	CHECK(r.init_why != NULL);
-	CHECK_INT(RESP("init-hex:5bf075d9959d036f:md5 0 ke1235:"
-	               "3712dcb4aa5316c1",
-	              &r),
-	    SASLSTEP_OK);
-	CHECK(r.init_why != NULL);
-	CHECK_INT(RESP("init-hex:5bf075d9959d036f:md5 10000 ke1235:"
-	               "3712dcb4aa5316c1",
-	              &r),
-	    SASLSTEP_OK);
-	CHECK(r.init_why != NULL);
-	CHECK_INT(RESP("init-hex:5bf075d9959d036f:md5 499 ke_1235:"
-	               "3712dcb4aa5316c1",
-	              &r),
-	    SASLSTEP_OK);
-	CHECK(r.init_why != NULL);
-	CHECK_INT(RESP("init-hex:5bf075d9959d036f:md5 499 ke1235:"
-	               "3712dcb4aa5316c",
-	              &r),
-	    SASLSTEP_OK);
-	CHECK(r.init_why != NULL);
-	CHECK_INT(
-	    RESP("init-hex:5bf075d9959d036f:md5 499 ke1235", &r), SASLSTEP_OK);
-	CHECK(r.init_why != NULL);
-	CHECK_INT(RESP("init-hex:5bf075d9959d036f", &r), SASLSTEP_OK);
-	CHECK(r.init_why != NULL);
-	CHECK_INT(RESP("init-hex:5bf075d9959d036f:md5 499 ke1235:"
-	               "3712dcb4aa5316c1:x",
-	              &r),
-	    SASLSTEP_OK);
-	CHECK(r.init_why != NULL);
-	/* init-hex wants hex throughout, init-word words. */
-	CHECK_INT(RESP("init-hex:5bf075d9959d036f:md5 499 ke1235:"
-	               "FOWL KID MASH DEAD DUAL OAF",
-	              &r),
-	    SASLSTEP_OK);
-	CHECK(r.init_why != NULL);
+	/* A readable current OTP with unusable new fields (the table). */
+	for (i = 0; i < sizeof(init_unusable) / sizeof(init_unusable[0]); i++) {
+		CHECK_INT(
+		    resp_rc(init_unusable[i], strlen(init_unusable[i]), &r),
+		    SASLSTEP_OK);
+		CHECK(r.init_why != NULL);
+	}
+	/* init-word wants words throughout. */
 	CHECK_INT(RESP("init-word:5bf075d9959d036f:md5 499 ke1235:"
 	               "FOWL KID MASH DEAD DUAL OAF",
 	              &r),
@@ -540,28 +522,6 @@ test_challenges(void)
 /* ---------------------------------------------------------------------- */
 /* Exchanges through the public API against a SQLite store                 */
 /* ---------------------------------------------------------------------- */
-
-static char tmpdir[] = "/tmp/test-otp.XXXXXX";
-
-static void
-cleanup_dir(void)
-{
-	char path[512];
-	struct dirent *de;
-	DIR *d;
-
-	if ((d = opendir(tmpdir)) == NULL)
-		return;
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", tmpdir, de->d_name);
-		unlink(path);
-	}
-	closedir(d);
-	rmdir(tmpdir);
-}
 
 /* Enrol user: the OTP at sequence seq becomes the stored one. */
 static void
@@ -757,7 +717,7 @@ test_interact(saslstep_store_t *st)
 	enrol(st, "ivy", SSTEP_OTP_MD5, phrase, "ke1234", 500);
 	CHECK_INT(saslstep_client_new("test", &cli), SASLSTEP_OK);
 	r = saslstep_client_start(
-	    cli, "PLAIN OTP", &prompts, &cout, &coutlen, &mech);
+	    cli, "X-UNKNOWN OTP", &prompts, &cout, &coutlen, &mech);
 	CHECK_INT(r, SASLSTEP_INTERACT);
 	CHECK(prompts != NULL && prompts[0].id == SASLSTEP_CB_AUTHNAME &&
 	      prompts[1].id == SASLSTEP_CB_LIST_END);
@@ -766,7 +726,7 @@ test_interact(saslstep_store_t *st)
 	prompts[0].result = "ivy";
 	prompts[0].len = 3;
 	r = saslstep_client_start(
-	    cli, "PLAIN OTP", &prompts, &cout, &coutlen, &mech);
+	    cli, "X-UNKNOWN OTP", &prompts, &cout, &coutlen, &mech);
 	CHECK_INT(r, SASLSTEP_CONTINUE);
 	CHECK(coutlen == 4 && memcmp(cout, "\0ivy", 4) == 0);
 
@@ -1423,8 +1383,6 @@ int
 main(void)
 {
 	saslstep_store_t *st = NULL;
-	char path[256];
-	int r;
 
 	test_vectors();
 	test_input_errors();
@@ -1434,14 +1392,8 @@ main(void)
 	test_challenges();
 	test_client_refusals();
 
-	if (mkdtemp(tmpdir) == NULL) {
-		perror("mkdtemp");
-		return 1;
-	}
-	snprintf(path, sizeof(path), "%s/otp.db", tmpdir);
-	r = sstep_store_open(path, SSTEP_STORE_CREATE, &st);
-	CHECK_INT(r, SASLSTEP_OK);
-	if (r == SASLSTEP_OK) {
+	CHECK_INT(tmpstore_open("test-otp", &st), SASLSTEP_OK);
+	if (st != NULL) {
 		test_login(st);
 		test_interact(st);
 		test_interact_typed_init_word(st);
@@ -1453,8 +1405,7 @@ main(void)
 		test_exhausted(st);
 		test_identity(st);
 		sstep_store_close(st);
-	} else
-		fprintf(stderr, "store: %s\n", sstep_store_open_error());
-	cleanup_dir();
+		tmpstore_remove();
+	}
 	return check_done("test-otp");
 }
