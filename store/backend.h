@@ -23,11 +23,17 @@
 
 struct sstep_store_backend;
 
+/* st->in_txn: none, sstep_store_begin(), sstep_store_begin_read(). */
+#define SSTEP_TXN_NONE  0
+#define SSTEP_TXN_WRITE 1
+#define SSTEP_TXN_READ  2
+
 struct saslstep_store {
 	const struct sstep_store_backend *backend;
 	void *be;       /* the backend's state */
 	char *location; /* path or URI, for messages */
 	unsigned char secret[SSTEP_SERVER_SECRET]; /* wiped on close */
+	int in_txn; /* SSTEP_TXN_*: the open explicit transaction */
 	char err[SSTEP_STORE_ERR];
 };
 
@@ -45,6 +51,14 @@ struct saslstep_store {
  * close: release st->be (NULL accepted).
  * pending_take: token is already random; SASLSTEP_TRYAGAIN while a lock
  *   with expires > now exists, SASLSTEP_NOUSER without that credential.
+ * txn_begin, txn_commit, txn_rollback: the explicit transactions of
+ *   store.h; store.c keeps st->in_txn and calls begin only when none is
+ *   open, commit and rollback only when one is.  begin with write set
+ *   takes the write lock, and while st->in_txn is SSTEP_TXN_WRITE every
+ *   write joins that transaction (and undoes only itself when it fails)
+ *   and must fail if the backend lost the transaction meanwhile.  Without
+ *   write it fixes the snapshot that reads see; store.c refuses writes.
+ *   txn_commit leaves nothing open, whatever it returns.
  */
 struct sstep_store_backend {
 	const char *name;
@@ -77,10 +91,15 @@ struct sstep_store_backend {
 	    const unsigned char token[SSTEP_PENDING_TOKEN]);
 	void (*pending_release)(saslstep_store_t *st, const char *name,
 	    const char *family, const unsigned char token[SSTEP_PENDING_TOKEN]);
+	int (*txn_begin)(saslstep_store_t *st, int write);
+	int (*txn_commit)(saslstep_store_t *st);
+	void (*txn_rollback)(saslstep_store_t *st);
 };
 
 /* The SQLite backend (store/sqlite.c). */
 extern const struct sstep_store_backend sstep_store_sqlite;
+/* The PostgreSQL backend (store/pgsql.c). */
+extern const struct sstep_store_backend sstep_store_pgsql;
 
 /*
  * Record why the last call on st failed ("store LOCATION: " is put in
@@ -90,14 +109,44 @@ extern const struct sstep_store_backend sstep_store_sqlite;
 int sstep_store_seterr(saslstep_store_t *st, int code, const char *fmt, ...)
     SSTEP_PRINTF(3, 4);
 
+/* sstep_store_name_ok() and sstep_store_family_ok() (store.h) also check
+ * what a backend reads back from its database. */
+
+/* The error a backend gives when a record it read back is not what the
+ * schema says (the database may have been edited by hand): UNAVAIL. */
+int sstep_store_corrupt(saslstep_store_t *st, const char *what);
+
+/* The error of a write that addresses one row by key (a delete, an update
+ * of a flag) and found none: NOUSER, "WHAT: not found". */
+int sstep_store_not_found(saslstep_store_t *st, const char *what);
+
+/* The error of a credential compare-and-swap that lost (another writer
+ * was first): BADAUTH. */
+int sstep_store_cas_lost(saslstep_store_t *st, const char *what);
+
 /*
- * Check a name read back from the database as store.c checks names given
- * to it (1..SSTEP_NAME_MAX bytes of len, no control character, no ':').
- * Returns 1 when valid.
+ * Fill u from a user row as a backend read it: the name (len bytes, not
+ * NUL-terminated, checked with sstep_store_name_ok), locked and created.
+ * Returns SASLSTEP_OK, or sstep_store_corrupt() when the name is not a
+ * valid one.
  */
-int sstep_store_name_ok(const char *name, size_t len);
-/* The same for a credential family (1..SSTEP_FAMILY_MAX - 1 bytes of
- * letters, digits, '.', '_' and '-'). */
-int sstep_store_family_ok(const char *family, size_t len);
+int sstep_store_fill_user(saslstep_store_t *st, const char *what,
+    struct sstep_user *u, const char *name, size_t len, int locked,
+    int64_t created);
+
+/*
+ * Fill c from a credential row as a backend read it: the family and params
+ * (family_len and params_len bytes, not NUL-terminated; the family checked
+ * with sstep_store_family_ok, the params free of NUL), counter, version
+ * and, with with_secret, secret_len bytes of secret (at most
+ * SSTEP_SECRET_MAX; secret may be NULL when secret_len is 0).  Everything
+ * is copied into memory c owns, so that sstep_cred_clear() can wipe it;
+ * the caller clears c when done.  Returns SASLSTEP_OK, or (with c
+ * cleared) sstep_store_corrupt() for a bad value, NOMEM.
+ */
+int sstep_store_fill_cred(saslstep_store_t *st, const char *what,
+    struct sstep_cred *c, const char *family, size_t family_len,
+    const char *params, size_t params_len, int64_t counter, int64_t version,
+    int with_secret, const void *secret, size_t secret_len);
 
 #endif /* SSTEP_STORE_BACKEND_H */

@@ -2,8 +2,9 @@
  * sqlite.c: the SQLite backend of the credential store.
  *
  * One connection per store handle.  Every write is one BEGIN IMMEDIATE
- * transaction, so a writer waits for the write lock up front (for the busy
- * timeout) instead of failing half-way; WAL with synchronous=FULL makes a
+ * transaction (a savepoint inside an explicit one), so a writer waits for
+ * the write lock up front (for the busy timeout) instead of failing
+ * half-way; WAL with synchronous=FULL makes a
  * committed counter survive a crash at the cost of one fsync per commit.
  * SQL is constant text: every value is a bound parameter.
  */
@@ -160,13 +161,6 @@ db_error(saslstep_store_t *st, int rc, const char *what)
 	}
 }
 
-static int
-corrupt(saslstep_store_t *st, const char *what)
-{
-	return sstep_store_seterr(st, SASLSTEP_UNAVAIL,
-	    "%s: store is corrupt (unexpected record)", what);
-}
-
 /*
  * Prepare sql and bind ?1, ?2, ... from ap, one argument per letter of
  * types: 't' text (const char *), 'i' integer (int64_t), 'b' blob (const
@@ -290,7 +284,7 @@ select_int(saslstep_store_t *st, int *found, int64_t *val, const char *what,
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
 		if (sqlite3_column_type(s, 0) != SQLITE_INTEGER) {
-			r = corrupt(st, what);
+			r = sstep_store_corrupt(st, what);
 			goto out;
 		}
 		*found = 1;
@@ -315,26 +309,133 @@ exec_sql(saslstep_store_t *st, const char *sql, const char *what)
 	return SASLSTEP_OK;
 }
 
-/* IMMEDIATE: take the write lock now, waiting at most the busy timeout,
- * so that no statement of the transaction can fail for want of it. */
+/*
+ * SQLite ends a transaction by itself after some errors (I/O error, disk
+ * full, out of memory).  Inside an explicit transaction a write must then
+ * fail rather than run outside it: the batch would be committed half.
+ */
+static int
+txn_lost(saslstep_store_t *st, const char *what)
+{
+	return sstep_store_seterr(st, SASLSTEP_UNAVAIL,
+	    "%s: the transaction was abandoned after an earlier error", what);
+}
+
+/*
+ * One write.  On its own: IMMEDIATE takes the write lock now, waiting at
+ * most the busy timeout, so that no statement of the transaction can fail
+ * for want of it.  Inside an explicit transaction (sstep_store_begin(),
+ * which took the lock already) the write is a savepoint of it, so that a
+ * failing write undoes only itself.
+ */
+/*
+ * Start a transaction with sql.  A ROLLBACK can fail too (out of memory,
+ * I/O error) and leave the handle inside the transaction it was to end:
+ * end that one first, or every later write of the handle would fail
+ * ("cannot start a transaction within a transaction").
+ */
+static int
+begin_new(saslstep_store_t *st, const char *sql, const char *what)
+{
+	if (!sqlite3_get_autocommit(st->be))
+		(void)sqlite3_exec(st->be, "ROLLBACK", NULL, NULL, NULL);
+	return exec_sql(st, sql, what);
+}
+
 static int
 begin(saslstep_store_t *st, const char *what)
 {
-	return exec_sql(st, "BEGIN IMMEDIATE", what);
+	if (st->in_txn != SSTEP_TXN_WRITE)
+		return begin_new(st, "BEGIN IMMEDIATE", what);
+	if (sqlite3_get_autocommit(st->be))
+		return txn_lost(st, what);
+	return exec_sql(st, "SAVEPOINT sstep_write", what);
 }
 
 static int
 commit(saslstep_store_t *st, const char *what)
 {
-	return exec_sql(st, "COMMIT", what);
+	return exec_sql(st,
+	    st->in_txn == SSTEP_TXN_WRITE ? "RELEASE sstep_write" : "COMMIT",
+	    what);
 }
 
-/* After any failure inside a transaction: nothing of it is kept. */
+/* After any failure inside a write: nothing of it is kept (and, inside an
+ * explicit transaction, nothing else is lost). */
 static void
 rollback(saslstep_store_t *st)
 {
-	if (st->be != NULL && !sqlite3_get_autocommit(st->be))
+	if (st->be == NULL || sqlite3_get_autocommit(st->be))
+		return;
+	if (st->in_txn == SSTEP_TXN_WRITE)
+		(void)sqlite3_exec(st->be,
+		    "ROLLBACK TO sstep_write; RELEASE sstep_write", NULL, NULL,
+		    NULL);
+	else
 		(void)sqlite3_exec(st->be, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* The statements of one write, run by write_tx() inside its transaction. */
+typedef int (*write_fn)(saslstep_store_t *st, const char *what, void *arg);
+
+/*
+ * Every write: begin, the statements of fn, commit; on any failure
+ * (of fn or of the commit) roll back, so that nothing of it is kept.
+ */
+static int
+write_tx(saslstep_store_t *st, const char *what, write_fn fn, void *arg)
+{
+	int r;
+
+	if ((r = begin(st, what)) != SASLSTEP_OK)
+		return r;
+	if ((r = fn(st, what, arg)) == SASLSTEP_OK)
+		r = commit(st, what);
+	if (r != SASLSTEP_OK)
+		rollback(st);
+	return r;
+}
+
+struct stmt_arg {
+	const char *sql;
+	const char *types;
+	int must_change;
+	va_list ap;
+};
+
+static int
+stmt_body(saslstep_store_t *st, const char *what, void *arg)
+{
+	struct stmt_arg *a = arg;
+	int changes = 0, r;
+
+	r = run_v(st, &changes, what, a->sql, a->types, a->ap);
+	if (r != SASLSTEP_OK)
+		return r;
+	if (a->must_change && changes == 0)
+		return sstep_store_not_found(st, what);
+	return SASLSTEP_OK;
+}
+
+/*
+ * One statement in its own write.  With must_change it must change the
+ * row it addresses by key (a delete, or an update of a flag): NOUSER when
+ * there is no such row.  Arguments as for run().
+ */
+static int
+write_stmt(saslstep_store_t *st, const char *what, int must_change,
+    const char *sql, const char *types, ...)
+{
+	struct stmt_arg a;
+	int r;
+
+	a.sql = sql;
+	a.types = types;
+	a.must_change = must_change;
+	va_start(a.ap, types);
+	r = write_tx(st, what, stmt_body, &a);
+	va_end(a.ap);
+	return r;
 }
 
 /*
@@ -353,11 +454,16 @@ next_version(saslstep_store_t *st, const char *what, int64_t *version)
 	if (r != SASLSTEP_OK)
 		return r;
 	if (changes != 1 || !found)
-		return corrupt(st, what);
+		return sstep_store_corrupt(st, what);
 	return SASLSTEP_OK;
 }
 
 /* --- opening --- */
+
+struct migrate_arg {
+	int64_t now;
+	const unsigned char *secret;
+};
 
 /*
  * Bring the schema to SCHEMA_VERSION in one transaction; on a new store
@@ -365,50 +471,51 @@ next_version(saslstep_store_t *st, const char *what, int64_t *version)
  * lock, since another process may have done the work meanwhile.
  */
 static int
-migrate(saslstep_store_t *st, int64_t now,
-    const unsigned char secret[SSTEP_SERVER_SECRET])
+migrate_body(saslstep_store_t *st, const char *what, void *arg)
 {
-	const char *what = "migrating the schema";
+	const struct migrate_arg *a = arg;
 	char sql[64];
 	int64_t version, tables;
 	int found, r;
 
-	if ((r = begin(st, what)) != SASLSTEP_OK)
-		return r;
 	r = select_int(st, &found, &version, what, "PRAGMA user_version", "");
 	if (r != SASLSTEP_OK)
-		goto out;
+		return r;
 	r = select_int(st, &found, &tables, what, sql_tables_count, "");
 	if (r != SASLSTEP_OK)
-		goto out;
+		return r;
 	if (version < 0 || version > SCHEMA_VERSION ||
-	    (version == 0 && tables != 0)) {
-		r = sstep_store_seterr(st, SASLSTEP_UNAVAIL,
+	    (version == 0 && tables != 0))
+		return sstep_store_seterr(st, SASLSTEP_UNAVAIL,
 		    "%s: not a saslstep store of a known version", what);
-		goto out;
-	}
 	for (; version < SCHEMA_VERSION; version++) {
 		if ((r = exec_sql(st, migrations[version], what)) !=
 		    SASLSTEP_OK)
-			goto out;
+			return r;
 		if (version != 0)
 			continue;
 		/* A new store: its own secret and version counter. */
-		r = run(st, NULL, what, sql_meta_init, "bi", secret,
-		    (size_t)SSTEP_SERVER_SECRET, now);
+		r = run(st, NULL, what, sql_meta_init, "bi", a->secret,
+		    (size_t)SSTEP_SERVER_SECRET, a->now);
 		if (r != SASLSTEP_OK)
-			goto out;
+			return r;
 	}
 	/* PRAGMA takes no parameters; the number is our own constant. */
 	snprintf(sql, sizeof(sql), "PRAGMA user_version = %lld",
 	    (long long)SCHEMA_VERSION);
-	if ((r = exec_sql(st, sql, what)) != SASLSTEP_OK)
-		goto out;
-	r = commit(st, what);
-out:
-	if (r != SASLSTEP_OK)
-		rollback(st);
+	r = exec_sql(st, sql, what);
 	return r;
+}
+
+static int
+migrate(saslstep_store_t *st, int64_t now,
+    const unsigned char secret[SSTEP_SERVER_SECRET])
+{
+	struct migrate_arg a;
+
+	a.now = now;
+	a.secret = secret;
+	return write_tx(st, "migrating the schema", migrate_body, &a);
 }
 
 /* WAL lets logins read while one of them commits.  It is refused where
@@ -453,7 +560,7 @@ read_secret(saslstep_store_t *st)
 		return r;
 	if ((rc = sqlite3_step(s)) != SQLITE_ROW) {
 		if (rc == SQLITE_DONE)
-			r = corrupt(st, what);
+			r = sstep_store_corrupt(st, what);
 		else
 			r = db_error(st, rc, what);
 		goto out;
@@ -461,7 +568,7 @@ read_secret(saslstep_store_t *st)
 	if (sqlite3_column_type(s, 0) != SQLITE_BLOB ||
 	    (blob = sqlite3_column_blob(s, 0)) == NULL ||
 	    sqlite3_column_bytes(s, 0) != SSTEP_SERVER_SECRET) {
-		r = corrupt(st, what);
+		r = sstep_store_corrupt(st, what);
 		goto out;
 	}
 	memcpy(st->secret, blob, SSTEP_SERVER_SECRET);
@@ -594,63 +701,21 @@ out:
 static int
 sq_user_add(saslstep_store_t *st, const char *name, int64_t now)
 {
-	const char *what = "adding a user";
-	int r;
-
-	if ((r = begin(st, what)) != SASLSTEP_OK)
-		return r;
-	r = run(st, NULL, what, sql_user_add, "ti", name, now);
-	if (r != SASLSTEP_OK)
-		goto out;
-	r = commit(st, what);
-out:
-	if (r != SASLSTEP_OK)
-		rollback(st);
-	return r;
-}
-
-/*
- * One statement, in its own transaction, that must change the row it
- * addresses by key (a delete, or an update of a flag): NOUSER when there is
- * no such row.  Arguments as for run().
- */
-static int
-write_one(saslstep_store_t *st, const char *what, const char *sql,
-    const char *types, ...)
-{
-	va_list ap;
-	int changes = 0, r;
-
-	if ((r = begin(st, what)) != SASLSTEP_OK)
-		return r;
-	va_start(ap, types);
-	r = run_v(st, &changes, what, sql, types, ap);
-	va_end(ap);
-	if (r != SASLSTEP_OK)
-		goto out;
-	if (changes == 0) {
-		r = sstep_store_seterr(
-		    st, SASLSTEP_NOUSER, "%s: not found", what);
-		goto out;
-	}
-	r = commit(st, what);
-out:
-	if (r != SASLSTEP_OK)
-		rollback(st);
-	return r;
+	return write_stmt(
+	    st, "adding a user", 0, sql_user_add, "ti", name, now);
 }
 
 static int
 sq_user_del(saslstep_store_t *st, const char *name)
 {
 	/* The foreign keys take the user's credentials and locks along. */
-	return write_one(st, "deleting a user", sql_user_del, "t", name);
+	return write_stmt(st, "deleting a user", 1, sql_user_del, "t", name);
 }
 
 static int
 sq_user_set_locked(saslstep_store_t *st, const char *name, int locked)
 {
-	return write_one(st, locked ? "locking a user" : "unlocking a user",
+	return write_stmt(st, locked ? "locking a user" : "unlocking a user", 1,
 	    sql_user_lock, "ti", name, (int64_t)(locked != 0));
 }
 
@@ -667,18 +732,17 @@ sq_user_list(saslstep_store_t *st,
 	if ((r = query(st, &s, what, sql_user_list, "")) != SASLSTEP_OK)
 		return r;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		memset(&u, 0, sizeof(u));
 		if (sqlite3_column_type(s, 0) != SQLITE_TEXT ||
 		    (text = sqlite3_column_text(s, 0)) == NULL ||
-		    (n = sqlite3_column_bytes(s, 0)) < 0 ||
-		    !sstep_store_name_ok((const char *)text, (size_t)n)) {
-			r = corrupt(st, what);
+		    (n = sqlite3_column_bytes(s, 0)) < 0) {
+			r = sstep_store_corrupt(st, what);
 			goto out;
 		}
-		memcpy(u.name, text, (size_t)n);
-		u.name[n] = '\0';
-		u.locked = sqlite3_column_int64(s, 1) != 0;
-		u.created = sqlite3_column_int64(s, 2);
+		r = sstep_store_fill_user(st, what, &u, (const char *)text,
+		    (size_t)n, sqlite3_column_int64(s, 1) != 0,
+		    sqlite3_column_int64(s, 2));
+		if (r != SASLSTEP_OK)
+			goto out;
 		if (fn(&u, arg) != 0) {
 			rc = SQLITE_DONE;
 			break;
@@ -698,65 +762,37 @@ out:
 
 /*
  * Fill c from the current row: family, params, counter, version and, with
- * with_secret, the secret in column 4 (copied into memory c owns, so that
- * sstep_cred_clear() can wipe it).  Types are checked: the file may have
- * been edited by hand.
+ * with_secret, the secret in column 4.  Types are checked here, values by
+ * sstep_store_fill_cred(): the file may have been edited by hand.
  */
 static int
 fill_cred(saslstep_store_t *st, sqlite3_stmt *s, int with_secret,
     struct sstep_cred *c, const char *what)
 {
-	const unsigned char *text;
+	const unsigned char *family, *params;
 	const void *blob = NULL;
-	int n, r;
+	int flen, plen, n = 0;
 
 	memset(c, 0, sizeof(*c));
 	if (sqlite3_column_type(s, 0) != SQLITE_TEXT ||
-	    (text = sqlite3_column_text(s, 0)) == NULL ||
-	    (n = sqlite3_column_bytes(s, 0)) < 0 ||
-	    !sstep_store_family_ok((const char *)text, (size_t)n)) {
-		r = corrupt(st, what);
-		goto out;
-	}
-	memcpy(c->family, text, (size_t)n);
-	c->family[n] = '\0';
-	if (sqlite3_column_type(s, 1) != SQLITE_TEXT ||
-	    (text = sqlite3_column_text(s, 1)) == NULL ||
-	    (n = sqlite3_column_bytes(s, 1)) < 0 ||
-	    memchr(text, '\0', (size_t)n) != NULL ||
+	    (family = sqlite3_column_text(s, 0)) == NULL ||
+	    (flen = sqlite3_column_bytes(s, 0)) < 0 ||
+	    sqlite3_column_type(s, 1) != SQLITE_TEXT ||
+	    (params = sqlite3_column_text(s, 1)) == NULL ||
+	    (plen = sqlite3_column_bytes(s, 1)) < 0 ||
 	    sqlite3_column_type(s, 2) != SQLITE_INTEGER ||
-	    sqlite3_column_type(s, 3) != SQLITE_INTEGER) {
-		r = corrupt(st, what);
-		goto out;
-	}
-	if ((c->params = sstep_memdup0(text, (size_t)n)) == NULL) {
-		r = sstep_store_seterr(st, SASLSTEP_NOMEM, "out of memory");
-		goto out;
-	}
-	c->counter = sqlite3_column_int64(s, 2);
-	c->version = sqlite3_column_int64(s, 3);
+	    sqlite3_column_type(s, 3) != SQLITE_INTEGER)
+		return sstep_store_corrupt(st, what);
 	if (with_secret) {
 		if (sqlite3_column_type(s, 4) != SQLITE_BLOB ||
-		    (n = sqlite3_column_bytes(s, 4)) < 0 ||
-		    n > SSTEP_SECRET_MAX ||
-		    (n > 0 && (blob = sqlite3_column_blob(s, 4)) == NULL)) {
-			r = corrupt(st, what);
-			goto out;
-		}
-		if ((c->secret = malloc(n > 0 ? (size_t)n : 1)) == NULL) {
-			r = sstep_store_seterr(
-			    st, SASLSTEP_NOMEM, "out of memory");
-			goto out;
-		}
-		if (n > 0)
-			memcpy(c->secret, blob, (size_t)n);
-		c->secret_len = (size_t)n;
+		    (n = sqlite3_column_bytes(s, 4)) < 0)
+			return sstep_store_corrupt(st, what);
+		blob = sqlite3_column_blob(s, 4);
 	}
-	r = SASLSTEP_OK;
-out:
-	if (r != SASLSTEP_OK)
-		sstep_cred_clear(c);
-	return r;
+	return sstep_store_fill_cred(st, what, c, (const char *)family,
+	    (size_t)flen, (const char *)params, (size_t)plen,
+	    sqlite3_column_int64(s, 2), sqlite3_column_int64(s, 3), with_secret,
+	    blob, (size_t)n);
 }
 
 static int
@@ -785,35 +821,80 @@ sq_cred_get(saslstep_store_t *st, const char *name, const char *family,
 	return r;
 }
 
+/* The arguments of a credential write (put or update). */
+struct cred_arg {
+	const char *name;
+	const struct sstep_cred *c;
+	int64_t now;
+	int64_t expect_version;
+	const unsigned char *token;
+};
+
 static int
-sq_cred_put(saslstep_store_t *st, const char *name, const struct sstep_cred *c,
-    int64_t now)
+cred_put_body(saslstep_store_t *st, const char *what, void *arg)
 {
-	const char *what = "writing a credential";
+	const struct cred_arg *a = arg;
+	const char *name = a->name;
+	const struct sstep_cred *c = a->c;
 	const char *params = c->params != NULL ? c->params : "";
 	int64_t version;
 	int r;
 
-	if ((r = begin(st, what)) != SASLSTEP_OK)
-		return r;
-	if ((r = run(st, NULL, what, sql_user_add, "ti", name, now)) !=
+	if ((r = run(st, NULL, what, sql_user_add, "ti", name, a->now)) !=
 	    SASLSTEP_OK)
-		goto out;
+		return r;
 	if ((r = next_version(st, what, &version)) != SASLSTEP_OK)
-		goto out;
+		return r;
 	r = run(st, NULL, what, sql_cred_put, "tttbii", name, c->family, params,
 	    (const void *)c->secret, c->secret_len, c->counter, version);
 	if (r != SASLSTEP_OK)
-		goto out;
+		return r;
 	/* A new enrolment starts with no challenge outstanding: a lock
 	 * taken for the old credential must not hold up the new one. */
 	r = run(st, NULL, what, sql_pending_clear, "tt", name, c->family);
+	return r;
+}
+
+static int
+sq_cred_put(saslstep_store_t *st, const char *name, const struct sstep_cred *c,
+    int64_t now)
+{
+	struct cred_arg a;
+
+	memset(&a, 0, sizeof(a));
+	a.name = name;
+	a.c = c;
+	a.now = now;
+	return write_tx(st, "writing a credential", cred_put_body, &a);
+}
+
+static int
+cred_update_body(saslstep_store_t *st, const char *what, void *arg)
+{
+	const struct cred_arg *a = arg;
+	const char *name = a->name;
+	const struct sstep_cred *c = a->c;
+	const char *params = c->params != NULL ? c->params : "";
+	int64_t version;
+	int changes = 0, r;
+
+	if ((r = next_version(st, what, &version)) != SASLSTEP_OK)
+		return r;
+	r = run(st, &changes, what, sql_cred_update, "tttbiii", name, c->family,
+	    params, (const void *)c->secret, c->secret_len, c->counter, version,
+	    a->expect_version);
 	if (r != SASLSTEP_OK)
-		goto out;
-	r = commit(st, what);
-out:
-	if (r != SASLSTEP_OK)
-		rollback(st);
+		return r;
+	if (changes == 0) {
+		/* The compare-and-swap lost: another login (or an admin)
+		 * wrote first, and a one-time value is used only once. */
+		r = sstep_store_cas_lost(st, what);
+		return r;
+	}
+	if (a->token != NULL)
+		r = run(st, NULL, what, sql_pending_release, "ttb", name,
+		    c->family, (const void *)a->token,
+		    (size_t)SSTEP_PENDING_TOKEN);
 	return r;
 }
 
@@ -821,46 +902,21 @@ static int
 sq_cred_update(saslstep_store_t *st, const char *name, int64_t expect_version,
     const struct sstep_cred *c, const unsigned char *token)
 {
-	const char *what = "updating a credential";
-	const char *params = c->params != NULL ? c->params : "";
-	int64_t version;
-	int changes = 0, r;
+	struct cred_arg a;
 
-	if ((r = begin(st, what)) != SASLSTEP_OK)
-		return r;
-	if ((r = next_version(st, what, &version)) != SASLSTEP_OK)
-		goto out;
-	r = run(st, &changes, what, sql_cred_update, "tttbiii", name, c->family,
-	    params, (const void *)c->secret, c->secret_len, c->counter, version,
-	    expect_version);
-	if (r != SASLSTEP_OK)
-		goto out;
-	if (changes == 0) {
-		/* The compare-and-swap lost: another login (or an admin)
-		 * wrote first, and a one-time value is used only once. */
-		r = sstep_store_seterr(st, SASLSTEP_BADAUTH,
-		    "%s: the credential changed meanwhile", what);
-		goto out;
-	}
-	if (token != NULL) {
-		r = run(st, NULL, what, sql_pending_release, "ttb", name,
-		    c->family, (const void *)token,
-		    (size_t)SSTEP_PENDING_TOKEN);
-		if (r != SASLSTEP_OK)
-			goto out;
-	}
-	r = commit(st, what);
-out:
-	if (r != SASLSTEP_OK)
-		rollback(st);
-	return r;
+	memset(&a, 0, sizeof(a));
+	a.name = name;
+	a.c = c;
+	a.expect_version = expect_version;
+	a.token = token;
+	return write_tx(st, "updating a credential", cred_update_body, &a);
 }
 
 static int
 sq_cred_del(saslstep_store_t *st, const char *name, const char *family)
 {
-	return write_one(
-	    st, "deleting a credential", sql_cred_del, "tt", name, family);
+	return write_stmt(
+	    st, "deleting a credential", 1, sql_cred_del, "tt", name, family);
 }
 
 static int
@@ -904,65 +960,111 @@ out:
 
 /* --- pending-challenge locks (RFC 2289 section 9) --- */
 
+struct pending_arg {
+	const char *name;
+	const char *family;
+	int64_t expires;
+	int64_t now;
+	const unsigned char *token;
+};
+
 static int
-sq_pending_take(saslstep_store_t *st, const char *name, const char *family,
-    int64_t expires, int64_t now,
-    const unsigned char token[SSTEP_PENDING_TOKEN])
+pending_take_body(saslstep_store_t *st, const char *what, void *arg)
 {
-	const char *what = "taking a challenge lock";
+	const struct pending_arg *a = arg;
+	const char *name = a->name, *family = a->family;
 	int64_t held_until, one;
 	int found = 0, r;
 
-	if ((r = begin(st, what)) != SASLSTEP_OK)
-		return r;
 	/* A fresh token never equals the one held, so any live lock is
 	 * another exchange's. */
 	r = select_int(
 	    st, &found, &held_until, what, sql_pending_get, "tt", name, family);
 	if (r != SASLSTEP_OK)
-		goto out;
-	if (found && held_until > now) {
+		return r;
+	if (found && held_until > a->now) {
 		r = sstep_store_seterr(st, SASLSTEP_TRYAGAIN,
 		    "%s: another challenge is outstanding", what);
-		goto out;
+		return r;
 	}
 	r = select_int(
 	    st, &found, &one, what, sql_cred_exists, "tt", name, family);
 	if (r != SASLSTEP_OK)
-		goto out;
+		return r;
 	if (!found) {
 		r = sstep_store_seterr(st, SASLSTEP_NOUSER,
 		    "%s: no %s credential for this user", what, family);
-		goto out;
+		return r;
 	}
 	r = run(st, NULL, what, sql_pending_put, "ttbi", name, family,
-	    (const void *)token, (size_t)SSTEP_PENDING_TOKEN, expires);
-	if (r != SASLSTEP_OK)
-		goto out;
-	r = commit(st, what);
-out:
-	if (r != SASLSTEP_OK)
-		rollback(st);
+	    (const void *)a->token, (size_t)SSTEP_PENDING_TOKEN, a->expires);
 	return r;
+}
+
+static int
+sq_pending_take(saslstep_store_t *st, const char *name, const char *family,
+    int64_t expires, int64_t now,
+    const unsigned char token[SSTEP_PENDING_TOKEN])
+{
+	struct pending_arg a;
+
+	a.name = name;
+	a.family = family;
+	a.expires = expires;
+	a.now = now;
+	a.token = token;
+	return write_tx(st, "taking a challenge lock", pending_take_body, &a);
 }
 
 static void
 sq_pending_release(saslstep_store_t *st, const char *name, const char *family,
     const unsigned char token[SSTEP_PENDING_TOKEN])
 {
-	const char *what = "releasing a challenge lock";
-	int r;
+	(void)write_stmt(st, "releasing a challenge lock", 0,
+	    sql_pending_release, "ttb", name, family, (const void *)token,
+	    (size_t)SSTEP_PENDING_TOKEN);
+}
 
-	if ((r = begin(st, what)) != SASLSTEP_OK)
-		return;
-	r = run(st, NULL, what, sql_pending_release, "ttb", name, family,
-	    (const void *)token, (size_t)SSTEP_PENDING_TOKEN);
-	if (r != SASLSTEP_OK)
-		goto out;
-	r = commit(st, what);
-out:
+/* --- the explicit transaction (sstep_store_begin) --- */
+
+static int
+sq_txn_begin(saslstep_store_t *st, int write)
+{
+	const char *what = "starting a transaction";
+	int64_t version;
+	int found, r;
+
+	if (write)
+		return begin_new(st, "BEGIN IMMEDIATE", what);
+	/* A deferred transaction takes its snapshot at its first read:
+	 * read now, so that the snapshot is the store as of begin. */
+	if ((r = begin_new(st, "BEGIN", what)) != SASLSTEP_OK)
+		return r;
+	r = select_int(st, &found, &version, what, sql_version_get, "");
 	if (r != SASLSTEP_OK)
 		rollback(st);
+	return r;
+}
+
+static int
+sq_txn_commit(saslstep_store_t *st)
+{
+	const char *what = "committing a transaction";
+	int r;
+
+	if (sqlite3_get_autocommit(st->be))
+		return txn_lost(st, what);
+	if ((r = exec_sql(st, "COMMIT", what)) != SASLSTEP_OK &&
+	    !sqlite3_get_autocommit(st->be))
+		(void)sqlite3_exec(st->be, "ROLLBACK", NULL, NULL, NULL);
+	return r;
+}
+
+static void
+sq_txn_rollback(saslstep_store_t *st)
+{
+	if (st->be != NULL && !sqlite3_get_autocommit(st->be))
+		(void)sqlite3_exec(st->be, "ROLLBACK", NULL, NULL, NULL);
 }
 
 static const char *const sqlite_schemes[] = {"sqlite", "file", NULL};
@@ -985,4 +1087,7 @@ const struct sstep_store_backend sstep_store_sqlite = {
     sq_cred_list,
     sq_pending_take,
     sq_pending_release,
+    sq_txn_begin,
+    sq_txn_commit,
+    sq_txn_rollback,
 };

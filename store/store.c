@@ -2,7 +2,9 @@
  * store.c: the backend-independent half of the credential store: URI
  * parsing, the ownership and permission checks of a store file, argument
  * checks, random values, the fake-challenge HMAC and dispatch to the
- * backend chosen by the URI.  A backend (sqlite.c) only runs its queries.
+ * backend chosen by the URI.  A backend (sqlite.c, pgsql.c) only runs its
+ * queries.  The file checks apply to file stores only: a PostgreSQL store
+ * is guarded by the server's roles and privileges (store/pgsql-roles.sql).
  */
 #include "config.h"
 
@@ -38,16 +40,14 @@
 
 static const struct sstep_store_backend *const backends[] = {
     &sstep_store_sqlite,
+    &sstep_store_pgsql,
     NULL,
 };
 
-/* Schemes with a backend planned but not built: a clear "not yet" rather
- * than "unknown scheme" for a URI that is right for a later version. */
-static const char *const planned_schemes[] = {
-    "postgresql",
-    "postgres",
-    NULL,
-};
+/* A libpq keyword=value string names a PostgreSQL store too: chiefly
+ * "service=NAME" (pg_service.conf), which keeps passwords and TLS settings
+ * out of PAM configuration files. */
+static const char pgsql_conninfo[] = "service=";
 
 /* sstep_store_open() has no handle to keep its reason in when it fails;
  * per thread, so that threads opening stores do not see each other's. */
@@ -86,6 +86,85 @@ sstep_store_seterr(saslstep_store_t *st, int code, const char *fmt, ...)
 	vsnprintf(st->err + n, sizeof(st->err) - (size_t)n, fmt, ap);
 	va_end(ap);
 	return code;
+}
+
+int
+sstep_store_corrupt(saslstep_store_t *st, const char *what)
+{
+	return sstep_store_seterr(st, SASLSTEP_UNAVAIL,
+	    "%s: store is corrupt (unexpected record)", what);
+}
+
+int
+sstep_store_not_found(saslstep_store_t *st, const char *what)
+{
+	return sstep_store_seterr(st, SASLSTEP_NOUSER, "%s: not found", what);
+}
+
+int
+sstep_store_cas_lost(saslstep_store_t *st, const char *what)
+{
+	/* Another login (on any host) or an admin wrote first, and a
+	 * one-time value is used only once. */
+	return sstep_store_seterr(
+	    st, SASLSTEP_BADAUTH, "%s: the credential changed meanwhile", what);
+}
+
+int
+sstep_store_fill_user(saslstep_store_t *st, const char *what,
+    struct sstep_user *u, const char *name, size_t len, int locked,
+    int64_t created)
+{
+	memset(u, 0, sizeof(*u));
+	if (name == NULL || !sstep_store_name_ok(name, len))
+		return sstep_store_corrupt(st, what);
+	memcpy(u->name, name, len);
+	u->name[len] = '\0';
+	u->locked = locked != 0;
+	u->created = created;
+	return SASLSTEP_OK;
+}
+
+int
+sstep_store_fill_cred(saslstep_store_t *st, const char *what,
+    struct sstep_cred *c, const char *family, size_t family_len,
+    const char *params, size_t params_len, int64_t counter, int64_t version,
+    int with_secret, const void *secret, size_t secret_len)
+{
+	int r;
+
+	memset(c, 0, sizeof(*c));
+	if (family == NULL || !sstep_store_family_ok(family, family_len) ||
+	    params == NULL || memchr(params, '\0', params_len) != NULL ||
+	    (with_secret && (secret_len > SSTEP_SECRET_MAX ||
+	                        (secret_len > 0 && secret == NULL)))) {
+		r = sstep_store_corrupt(st, what);
+		goto out;
+	}
+	memcpy(c->family, family, family_len);
+	c->family[family_len] = '\0';
+	if ((c->params = sstep_memdup0(params, params_len)) == NULL) {
+		r = sstep_store_seterr(st, SASLSTEP_NOMEM, "out of memory");
+		goto out;
+	}
+	c->counter = counter;
+	c->version = version;
+	if (with_secret) {
+		if ((c->secret = malloc(secret_len > 0 ? secret_len : 1)) ==
+		    NULL) {
+			r = sstep_store_seterr(
+			    st, SASLSTEP_NOMEM, "out of memory");
+			goto out;
+		}
+		if (secret_len > 0)
+			memcpy(c->secret, secret, secret_len);
+		c->secret_len = secret_len;
+	}
+	r = SASLSTEP_OK;
+out:
+	if (r != SASLSTEP_OK)
+		sstep_cred_clear(c);
+	return r;
 }
 
 const char *
@@ -169,6 +248,17 @@ check_args(
 	if (need_family && !family_arg_ok(family))
 		return sstep_store_seterr(
 		    st, SASLSTEP_BADPARAM, "invalid credential family");
+	return SASLSTEP_OK;
+}
+
+/* Every write: refused inside a read-only transaction, which must see
+ * one state of the store from begin to end. */
+static int
+check_write(saslstep_store_t *st)
+{
+	if (st->in_txn == SSTEP_TXN_READ)
+		return sstep_store_seterr(
+		    st, SASLSTEP_BADPARAM, "a read-only transaction is open");
 	return SASLSTEP_OK;
 }
 
@@ -463,9 +553,11 @@ undo_file(struct store_file *sf)
 /* --- URIs --- */
 
 /*
- * "PATH", "sqlite:PATH", "file:PATH" (also "file:///PATH").  A scheme is
- * letters, digits, '+', '-', '.' before the first ':' (RFC 3986 s. 3.1);
- * a relative file name with a ':' in it is written "./a:b".
+ * "PATH", "sqlite:PATH", "file:PATH" (also "file:///PATH"),
+ * "postgresql://..." or "postgres://..." (a libpq URI) and "service=NAME
+ * ..." (a libpq connection string).  A scheme is letters, digits, '+',
+ * '-', '.' before the first ':' (RFC 3986 s. 3.1); a relative file name
+ * with a ':' in it, or starting with "service=", is written "./a:b".
  */
 static int
 parse_uri(saslstep_store_t *st, const char *uri,
@@ -477,6 +569,11 @@ parse_uri(saslstep_store_t *st, const char *uri,
 
 	*bep = NULL;
 	*locp = NULL;
+	if (strncmp(uri, pgsql_conninfo, sizeof(pgsql_conninfo) - 1) == 0) {
+		*bep = &sstep_store_pgsql;
+		*locp = uri;
+		return SASLSTEP_OK;
+	}
 	n = strspn(uri, LETTERS DIGITS "+-.");
 	if (n == 0 || uri[n] != ':' || strspn(uri, LETTERS) == 0) {
 		/* A plain path: the first file backend. */
@@ -498,17 +595,9 @@ parse_uri(saslstep_store_t *st, const char *uri,
 		if (be->schemes[j] != NULL)
 			break;
 	}
-	if (be == NULL) {
-		for (j = 0; planned_schemes[j] != NULL; j++) {
-			if (strlen(planned_schemes[j]) == n &&
-			    strncasecmp(uri, planned_schemes[j], n) == 0)
-				return sstep_store_seterr(st, SASLSTEP_UNAVAIL,
-				    "%s backend not supported yet",
-				    planned_schemes[j]);
-		}
+	if (be == NULL)
 		return sstep_store_seterr(st, SASLSTEP_BADPARAM,
 		    "unknown URI scheme \"%.*s\"", (int)n, uri);
-	}
 	loc = uri + n + 1;
 	if (be->is_file && strncmp(loc, "//", 2) == 0) {
 		/* file:///path; file://host/path names another machine. */
@@ -606,6 +695,7 @@ sstep_store_close(saslstep_store_t *st)
 {
 	if (st == NULL)
 		return;
+	sstep_store_rollback(st);
 	if (st->backend != NULL)
 		st->backend->close(st);
 	sstep_wipe(st->secret, sizeof(st->secret));
@@ -645,7 +735,8 @@ sstep_store_user_add(saslstep_store_t *st, const char *name)
 {
 	int r;
 
-	if ((r = check_args(st, name, NULL, 0)) != SASLSTEP_OK)
+	if ((r = check_args(st, name, NULL, 0)) != SASLSTEP_OK ||
+	    (r = check_write(st)) != SASLSTEP_OK)
 		return r;
 	return st->backend->user_add(st, name, sstep_now());
 }
@@ -655,7 +746,8 @@ sstep_store_user_del(saslstep_store_t *st, const char *name)
 {
 	int r;
 
-	if ((r = check_args(st, name, NULL, 0)) != SASLSTEP_OK)
+	if ((r = check_args(st, name, NULL, 0)) != SASLSTEP_OK ||
+	    (r = check_write(st)) != SASLSTEP_OK)
 		return r;
 	return st->backend->user_del(st, name);
 }
@@ -665,7 +757,8 @@ sstep_store_user_set_locked(saslstep_store_t *st, const char *name, int locked)
 {
 	int r;
 
-	if ((r = check_args(st, name, NULL, 0)) != SASLSTEP_OK)
+	if ((r = check_args(st, name, NULL, 0)) != SASLSTEP_OK ||
+	    (r = check_write(st)) != SASLSTEP_OK)
 		return r;
 	return st->backend->user_set_locked(st, name, locked != 0);
 }
@@ -706,6 +799,7 @@ sstep_store_cred_put(
 	int r;
 
 	if ((r = check_args(st, name, NULL, 0)) != SASLSTEP_OK ||
+	    (r = check_write(st)) != SASLSTEP_OK ||
 	    (r = check_cred(st, c)) != SASLSTEP_OK)
 		return r;
 	return st->backend->cred_put(st, name, c, sstep_now());
@@ -719,6 +813,7 @@ sstep_store_cred_update(saslstep_store_t *st, const char *name,
 	int r;
 
 	if ((r = check_args(st, name, NULL, 0)) != SASLSTEP_OK ||
+	    (r = check_write(st)) != SASLSTEP_OK ||
 	    (r = check_cred(st, c)) != SASLSTEP_OK)
 		return r;
 	return st->backend->cred_update(st, name, expect_version, c, token);
@@ -729,7 +824,8 @@ sstep_store_cred_del(saslstep_store_t *st, const char *name, const char *family)
 {
 	int r;
 
-	if ((r = check_args(st, name, family, 1)) != SASLSTEP_OK)
+	if ((r = check_args(st, name, family, 1)) != SASLSTEP_OK ||
+	    (r = check_write(st)) != SASLSTEP_OK)
 		return r;
 	return st->backend->cred_del(st, name, family);
 }
@@ -767,7 +863,8 @@ sstep_store_pending_take(saslstep_store_t *st, const char *name,
 	int64_t now;
 	int r;
 
-	if ((r = check_args(st, name, family, 1)) != SASLSTEP_OK)
+	if ((r = check_args(st, name, family, 1)) != SASLSTEP_OK ||
+	    (r = check_write(st)) != SASLSTEP_OK)
 		return r;
 	if (token == NULL)
 		return sstep_store_seterr(st, SASLSTEP_BADPARAM, "no token");
@@ -788,9 +885,61 @@ sstep_store_pending_release(saslstep_store_t *st, const char *name,
     const char *family, const unsigned char token[SSTEP_PENDING_TOKEN])
 {
 	/* Best effort: an unreleased lock only lives until it expires. */
-	if (token == NULL || check_args(st, name, family, 1) != SASLSTEP_OK)
+	if (token == NULL || check_args(st, name, family, 1) != SASLSTEP_OK ||
+	    check_write(st) != SASLSTEP_OK)
 		return;
 	st->backend->pending_release(st, name, family, token);
+}
+
+/* --- explicit transactions --- */
+
+static int
+begin_txn(saslstep_store_t *st, int kind)
+{
+	int r;
+
+	if (st == NULL || st->backend == NULL)
+		return SASLSTEP_BADPARAM;
+	if (st->in_txn != SSTEP_TXN_NONE)
+		return sstep_store_seterr(
+		    st, SASLSTEP_BADPARAM, "a transaction is open already");
+	r = st->backend->txn_begin(st, kind == SSTEP_TXN_WRITE);
+	if (r == SASLSTEP_OK)
+		st->in_txn = kind;
+	return r;
+}
+
+int
+sstep_store_begin(saslstep_store_t *st)
+{
+	return begin_txn(st, SSTEP_TXN_WRITE);
+}
+
+int
+sstep_store_begin_read(saslstep_store_t *st)
+{
+	return begin_txn(st, SSTEP_TXN_READ);
+}
+
+int
+sstep_store_commit(saslstep_store_t *st)
+{
+	if (st == NULL || st->backend == NULL)
+		return SASLSTEP_BADPARAM;
+	if (st->in_txn == SSTEP_TXN_NONE)
+		return sstep_store_seterr(
+		    st, SASLSTEP_BADPARAM, "no transaction is open");
+	st->in_txn = SSTEP_TXN_NONE;
+	return st->backend->txn_commit(st);
+}
+
+void
+sstep_store_rollback(saslstep_store_t *st)
+{
+	if (st == NULL || st->backend == NULL || st->in_txn == SSTEP_TXN_NONE)
+		return;
+	st->in_txn = SSTEP_TXN_NONE;
+	st->backend->txn_rollback(st);
 }
 
 /* --- fake challenges for unknown users --- */

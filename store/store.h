@@ -1,7 +1,7 @@
 /*
  * store.h: the credential store, as mechanisms, the PAM bridge and the
- * saslstep command see it.  One interface; the backend (SQLite now,
- * PostgreSQL later) is chosen by the URI.  Not installed.
+ * saslstep command see it.  One interface; the backend (SQLite for one
+ * machine, PostgreSQL for many) is chosen by the URI.  Not installed.
  *
  * Data model (the same in every backend):
  *  - a user: name, locked flag, creation time;
@@ -19,8 +19,10 @@
  *
  * All functions return SASLSTEP_* codes.  SASLSTEP_UNAVAIL means the store
  * could not be used (missing, unsafe, corrupt, read-only, locked past the
- * busy timeout, I/O error) and nothing was changed; the reason is in
- * sstep_store_error().
+ * busy timeout, I/O error; for PostgreSQL also unreachable, refusing, or
+ * silent past the time bound) and nothing was changed; the reason is in
+ * sstep_store_error().  Whether a commit whose connection broke took
+ * effect cannot always be known: then nothing can be promised.
  */
 #ifndef SSTEP_STORE_H
 #define SSTEP_STORE_H
@@ -53,12 +55,15 @@ struct sstep_user {
 };
 
 /*
- * Open the store named by uri ("PATH", "sqlite:PATH", "file:PATH"; NULL
- * means the default, SASLSTEP_DB from the environment is NOT consulted
- * here: callers decide).  Checks ownership and permissions of the file and
+ * Open the store named by uri ("PATH", "sqlite:PATH", "file:PATH",
+ * "postgresql://...", "postgres://...", "service=NAME ..."; NULL means the
+ * default, SASLSTEP_DB from the environment is NOT consulted here: callers
+ * decide).  For a file, checks ownership and permissions of the file and
  * its directory.  With SSTEP_STORE_CREATE a missing store is created (file
- * 0600, directory 0700 if it had to be made) and the schema migrated to the
- * current version; without it a missing store is SASLSTEP_UNAVAIL.
+ * 0600, directory 0700 if it had to be made; a PostgreSQL schema in the
+ * database, which must exist) and the schema migrated to the current
+ * version; without it a missing store is SASLSTEP_UNAVAIL, and so is a
+ * PostgreSQL schema older than this code (the module never changes it).
  */
 int sstep_store_open(const char *uri, unsigned flags, saslstep_store_t **store);
 void sstep_store_close(saslstep_store_t *store);
@@ -69,6 +74,16 @@ const char *sstep_store_default(void);
 const char *sstep_store_error(saslstep_store_t *store);
 /* The reason sstep_store_open() failed, when *store could not be made. */
 const char *sstep_store_open_error(void);
+
+/*
+ * Whether len bytes at name make a user name the store takes (1 to
+ * SSTEP_NAME_MAX bytes, no control character, no ':'), so that a caller
+ * can check names before it writes anything.  Returns 1 when valid.
+ */
+int sstep_store_name_ok(const char *name, size_t len);
+/* The same for a credential family (1..SSTEP_FAMILY_MAX - 1 bytes of
+ * letters, digits, '.', '_' and '-'). */
+int sstep_store_family_ok(const char *family, size_t len);
 
 /* Users.  user_get: SASLSTEP_NOUSER when absent. */
 int sstep_store_user_get(
@@ -124,6 +139,44 @@ int sstep_store_pending_take(saslstep_store_t *st, const char *name,
     const char *family, unsigned ttl, unsigned char token[SSTEP_PENDING_TOKEN]);
 void sstep_store_pending_release(saslstep_store_t *st, const char *name,
     const char *family, const unsigned char token[SSTEP_PENDING_TOKEN]);
+
+/*
+ * An explicit transaction, for a batch of writes that must happen all or
+ * not at all (an import).  Between sstep_store_begin() and
+ * sstep_store_commit() every write (user_add, user_del, user_set_locked,
+ * cred_put, cred_update, cred_del, pending_take, pending_release) joins
+ * the transaction instead of committing on its own, and reads see its
+ * writes; others see none of them until the commit.  The write lock is
+ * taken by begin, waiting at most the busy timeout, so that no write of
+ * the batch can fail for want of it; logins wait meanwhile: keep the batch
+ * short and do no I/O of your own inside it.  (PostgreSQL locks only the
+ * rows the batch writes: another writer of one of them waits, at most the
+ * lock timeout, and the rest of the store goes on.)  A write that fails inside
+ * the transaction undoes only itself; the caller decides whether to go on
+ * or roll back.  If the store had to abandon the transaction (I/O error,
+ * disk full), every later write and the commit fail with
+ * SASLSTEP_UNAVAIL, so a half-done batch can never be committed.
+ *
+ * begin: SASLSTEP_OK, SASLSTEP_BADPARAM when one is already open, or the
+ *   store's error.
+ * commit: SASLSTEP_OK when everything is kept; on any failure nothing of
+ *   the batch is kept.  SASLSTEP_BADPARAM when none is open.
+ * rollback: discard everything since begin (nothing open: no effect).
+ * Either way the transaction is over.  sstep_store_close() rolls back a
+ * transaction still open.
+ */
+int sstep_store_begin(saslstep_store_t *st);
+int sstep_store_commit(saslstep_store_t *st);
+void sstep_store_rollback(saslstep_store_t *st);
+
+/*
+ * A read-only transaction (an export): until sstep_store_rollback() (or
+ * sstep_store_commit()), every read of this handle sees the store as it
+ * was when it began, whatever others write meanwhile; it takes no write
+ * lock, so logins go on.  Writes through the handle are refused with
+ * SASLSTEP_BADPARAM meanwhile.  Returns as sstep_store_begin().
+ */
+int sstep_store_begin_read(saslstep_store_t *st);
 
 /*
  * A stable pseudo-random value for (label, name), derived with HMAC-SHA-256
