@@ -53,6 +53,34 @@ finish() {
 	exit 1
 }
 
+# run CMD...: CMD with stdin empty; run_in INPUT CMD...: INPUT and a
+# newline on stdin.  Both leave stdout in $tmp/out, stderr in $tmp/err,
+# exit status in $rc (make_tmpdir first).
+# shellcheck disable=SC2034 # rc is for the caller
+run() {
+	"$@" </dev/null >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+}
+# shellcheck disable=SC2034
+run_in() {
+	run_in_input=$1
+	shift
+	printf '%s\n' "$run_in_input" | "$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+}
+
+# login_result WANT WHAT: after a `saslstep login` run with run or run_in,
+# one check each that it exited WANT (0 or 1) and that its last line says
+# so ("login OK" / "login failed").
+login_result() {
+	check_eq "$2: exit status" "$rc" "$1"
+	if [ "$1" -eq 0 ]; then
+		check_eq "$2" "$(tail -n 1 "$tmp/out")" "login OK"
+	else
+		check_eq "$2" "$(tail -n 1 "$tmp/out")" "login failed"
+	fi
+}
+
 # need VAR...: skip unless each named variable holds the path of something
 # that exists (a program or library found by configure).
 need() {
@@ -70,6 +98,18 @@ make_tmpdir() {
 		hard_error "mktemp failed"
 	trap 'rm -rf "$tmp"' EXIT
 	trap 'exit 1' HUP INT TERM
+}
+
+# cli_setup: for the tests of the saslstep command: $SASLSTEP (default
+# ./saslstep) must be built; a SASLSTEP_DB of the caller's environment is
+# dropped (it would choose the store); a temp dir $tmp (make_tmpdir) and
+# $db, the path of a store in it.
+cli_setup() {
+	SASLSTEP=${SASLSTEP:-./saslstep}
+	[ -x "$SASLSTEP" ] || hard_error "no saslstep command at $SASLSTEP"
+	unset SASLSTEP_DB
+	make_tmpdir
+	db=$tmp/store.db
 }
 
 # pam_service DIR SERVICE LINE...: write the PAM service file DIR/SERVICE,
@@ -106,12 +146,14 @@ pw_cleanup() {
 # itself (never around a wrapper script or valgrind's launcher); a program
 # named in $PW_PREFIX (e.g. valgrind and its options) runs first and must
 # pass the environment on.  PAM_WRAPPER_DEBUGLEVEL is passed through.
+# $SSTEP_PRELOAD, when set, is preloaded first: the ASan runtime, in the
+# sanitizer build (scripts/check.sh), must come before anything else.
 pw_run() {
 	pw_run_dir=$1
 	shift
 	pw_cleanup
-	$PW_PREFIX env LD_PRELOAD="$PAM_WRAPPER_LIB" PAM_WRAPPER=1 \
-		PAM_WRAPPER_SERVICE_DIR="$pw_run_dir" "$@"
+	$PW_PREFIX env LD_PRELOAD="${SSTEP_PRELOAD:+$SSTEP_PRELOAD }$PAM_WRAPPER_LIB" \
+		PAM_WRAPPER=1 PAM_WRAPPER_SERVICE_DIR="$pw_run_dir" "$@"
 }
 
 # under_valgrind SCRIPT...: run each test script (path) once more with
@@ -129,4 +171,26 @@ under_valgrind() {
 		*) fail "$uv_script under valgrind (exit $uv_rc)" ;;
 		esac
 	done
+}
+
+# FAKETIME_LIB: libfaketime, preloaded directly.  The faketime wrapper is
+# not used: it shares a named semaphore between runs, and two tests using
+# it at once (make -j2) collide ("sem_open: File exists").  Empty when the
+# Debian package faketime is not installed.
+FAKETIME_LIB=
+for faketime_try in /usr/lib/*/faketime/libfaketime.so.1 \
+    /usr/lib64/faketime/libfaketime.so.1 /usr/lib/faketime/libfaketime.so.1; do
+	if [ -f "$faketime_try" ]; then
+		FAKETIME_LIB=$faketime_try
+		break
+	fi
+done
+
+# at_time T CMD...: run CMD with the clock at Unix time T (it runs on from
+# there), through libfaketime preloaded on CMD alone.
+at_time() {
+	at_time_t=$1
+	shift
+	env LD_PRELOAD="$FAKETIME_LIB${LD_PRELOAD:+ $LD_PRELOAD}" \
+	    FAKETIME="@$at_time_t" FAKETIME_FMT=%s "$@"
 }

@@ -21,6 +21,8 @@
 /* ---------------------------------------------------------------------- */
 /* Messages and usage */
 
+static void verror(const char *fmt, va_list ap) SSTEP_PRINTF(1, 0);
+
 static void
 verror(const char *fmt, va_list ap)
 {
@@ -402,6 +404,49 @@ cli_read_secret(const char *prompt, char **secret, size_t *len)
 	}
 }
 
+int
+cli_read_new_secret(const char *prompt, const char *what, int confirm,
+    int (*check)(const char *secret, size_t len), char **secret, size_t *len)
+{
+	char *again = NULL;
+	size_t againlen = 0;
+	int ret = CLI_FAIL;
+
+	*secret = NULL;
+	if (cli_read_secret(prompt, secret, len) != CLI_OK)
+		goto out;
+	/* Refused at once: no point in typing it again. */
+	if (check != NULL && check(*secret, *len) != CLI_OK)
+		goto out;
+	if (confirm) {
+		if (cli_read_secret("Again: ", &again, &againlen) != CLI_OK)
+			goto out;
+		if (againlen != *len ||
+		    !sstep_secret_eq(again, *secret, *len)) {
+			cli_error("the %s differ; nothing changed", what);
+			goto out;
+		}
+	}
+	ret = CLI_OK;
+out:
+	sstep_free_str(again);
+	if (ret != CLI_OK) {
+		sstep_free_str(*secret);
+		*secret = NULL;
+	}
+	return ret;
+}
+
+int
+cli_check_secret_input(
+    const struct cli_cmd *self, int from_stdin, const char *stdin_option)
+{
+	if (!from_stdin && !isatty(STDIN_FILENO))
+		return cli_usage_error(
+		    self, "stdin is not a terminal: use %s", stdin_option);
+	return CLI_OK;
+}
+
 /* ---------------------------------------------------------------------- */
 /* The store */
 
@@ -438,4 +483,35 @@ cli_put_safe(FILE *fp, const char *s)
 		else
 			fprintf(fp, "\\x%02x", *p);
 	}
+}
+
+int
+cli_enrol_error(
+    saslstep_store_t *st, int code, const char *name, const char *why)
+{
+	if (why != NULL)
+		return cli_error("%s", why);
+	return cli_store_error(st, code, name);
+}
+
+/* Static: stdio may still use it at exit, after the command returned. */
+static char secret_outbuf[BUFSIZ];
+
+void
+cli_secret_output(void)
+{
+	/* Without a buffer of ours, stdio's own would keep the secret in
+	 * freed memory nobody wipes. */
+	setvbuf(stdout, secret_outbuf, _IOFBF, sizeof(secret_outbuf));
+}
+
+int
+cli_secret_output_end(void)
+{
+	int ret = CLI_OK;
+
+	if (fflush(stdout) != 0 || ferror(stdout))
+		ret = cli_error("cannot write output");
+	sstep_wipe(secret_outbuf, sizeof(secret_outbuf));
+	return ret;
 }

@@ -62,6 +62,12 @@ struct cli_cmd {
 extern const struct cli_cmd cli_user_cmds[];
 extern const struct cli_cmd cli_otp_cmds[];
 extern const struct cli_cmd cli_login_cmds[];
+extern const struct cli_cmd cli_passwd_cmds[];
+extern const struct cli_cmd cli_oath_cmds[]; /* totp, hotp */
+extern const struct cli_cmd cli_recovery_cmds[];
+extern const struct cli_cmd cli_exchange_cmds[]; /* client, server */
+extern const struct cli_cmd cli_transfer_cmds[]; /* export, import */
+extern const struct cli_cmd cli_init_cmds[];
 
 /*
  * Find the subcommand whose name is the first words of argv in the
@@ -154,6 +160,27 @@ int cli_read_line(
 int cli_read_secret(const char *prompt, char **secret, size_t *len);
 
 /*
+ * Read a new secret (a password being set) with cli_read_secret(); check
+ * it with check (when not NULL: it prints why and returns CLI_FAIL for a
+ * secret it refuses) before anything else is asked; with confirm, read it
+ * again after the prompt "Again: " (a typo would lock its owner out) and
+ * refuse two different entries with "the WHAT differ; nothing changed".
+ * Returns CLI_OK with *secret (free with sstep_free_str) and *len set, or
+ * CLI_FAIL (message printed).
+ */
+int cli_read_new_secret(const char *prompt, const char *what, int confirm,
+    int (*check)(const char *secret, size_t len), char **secret, size_t *len);
+
+/*
+ * A command that reads a secret from the terminal unless given
+ * stdin_option (e.g. "--password-stdin"): when from_stdin is 0 and stdin
+ * is no terminal, a usage error naming stdin_option for self.  Returns
+ * CLI_OK, or what cli_usage_error() returns.
+ */
+int cli_check_secret_input(
+    const struct cli_cmd *self, int from_stdin, const char *stdin_option);
+
+/*
  * Open the store cli->db (NULL: the default), creating it with
  * SSTEP_STORE_CREATE in flags.  On failure print why, naming the store.
  * Returns CLI_OK with *st set (close with sstep_store_close), or CLI_FAIL.
@@ -168,10 +195,28 @@ int cli_store_open(
 int cli_store_error(saslstep_store_t *st, int code, const char *name);
 
 /*
+ * Report a failed enrolment (a mechanism's enrol function) of user name:
+ * why when the mechanism gave one, cli_store_error() otherwise.  Returns
+ * CLI_FAIL.
+ */
+int cli_enrol_error(
+    saslstep_store_t *st, int code, const char *name, const char *why);
+
+/*
  * Write s to fp with every byte that is not printable ASCII shown as \xHH:
  * names and params come from the store and may hold anything; a terminal
  * must not take them as control sequences.
  */
 void cli_put_safe(FILE *fp, const char *s);
+
+/*
+ * For a subcommand that prints a secret (a key, recovery codes): call
+ * cli_secret_output() before anything is written to stdout, so that stdio
+ * buffers stdout in memory of ours; cli_secret_output_end() flushes it and
+ * wipes that memory.  Returns CLI_OK, or CLI_FAIL after printing why when
+ * the output could not be written.
+ */
+void cli_secret_output(void);
+int cli_secret_output_end(void);
 
 #endif /* SSTEP_CLI_H */

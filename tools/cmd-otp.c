@@ -43,6 +43,20 @@ parse_seed(const struct cli_cmd *self, const char *arg,
 	return CLI_OK;
 }
 
+/* RFC 2289 s. 6: 10 to 63 characters. */
+static int
+pass_check(const char *pass, size_t len)
+{
+	const char *why = NULL;
+
+	if (sstep_otp_pass_check(pass, len, &why) != SASLSTEP_OK)
+		return cli_error("%s", why != NULL
+		                           ? why
+		                           : "pass phrase refused (RFC "
+		                             "2289: 10 to 63 characters)");
+	return CLI_OK;
+}
+
 /*
  * Read a pass phrase and check it (RFC 2289 s. 6): from stdin when
  * from_stdin or stdin is not a terminal (otp key), from the terminal twice
@@ -51,36 +65,8 @@ parse_seed(const struct cli_cmd *self, const char *arg,
 static int
 read_pass(int confirm, char **pass, size_t *len)
 {
-	char *again = NULL;
-	size_t againlen = 0;
-	const char *why = NULL;
-	int ret = CLI_FAIL;
-
-	*pass = NULL;
-	if (cli_read_secret("Pass phrase: ", pass, len) != CLI_OK)
-		goto out;
-	if (sstep_otp_pass_check(*pass, *len, &why) != SASLSTEP_OK) {
-		cli_error("%s", why != NULL ? why
-		                            : "pass phrase refused (RFC 2289: "
-		                              "10 to 63 characters)");
-		goto out;
-	}
-	if (confirm) {
-		if (cli_read_secret("Again: ", &again, &againlen) != CLI_OK)
-			goto out;
-		if (againlen != *len || !sstep_secret_eq(again, *pass, *len)) {
-			cli_error("the pass phrases differ");
-			goto out;
-		}
-	}
-	ret = CLI_OK;
-out:
-	sstep_free_str(again);
-	if (ret != CLI_OK) {
-		sstep_free_str(*pass);
-		*pass = NULL;
-	}
-	return ret;
+	return cli_read_new_secret(
+	    "Pass phrase: ", "pass phrases", confirm, pass_check, pass, len);
 }
 
 /* Compute the OTP, saying why when mechs/otp.c refuses the inputs. */
@@ -150,9 +136,9 @@ otp_init(
 	if (cli_check_operands(self, argc - ind, 1, 1) != CLI_OK)
 		return CLI_USAGE;
 	name = argv[ind];
-	if (!from_stdin && !isatty(STDIN_FILENO))
-		return cli_usage_error(self, "%s",
-		    "stdin is not a terminal: use --passphrase-stdin");
+	if (cli_check_secret_input(self, from_stdin, "--passphrase-stdin") !=
+	    CLI_OK)
+		return CLI_USAGE;
 	if (p.seed[0] == '\0' && sstep_otp_seed_random(p.seed) != SASLSTEP_OK)
 		return cli_error("cannot get random bytes");
 
@@ -165,10 +151,7 @@ otp_init(
 		goto out;
 	if ((rc = sstep_otp_enrol(st, name, p.alg, pass, passlen, p.seed,
 	         strlen(p.seed), p.seq, &why)) != SASLSTEP_OK) {
-		if (why != NULL)
-			cli_error("%s", why);
-		else
-			cli_store_error(st, rc, name);
+		cli_enrol_error(st, rc, name, why);
 		goto out;
 	}
 	/* The person's first login is asked for sequence number N - 1. */

@@ -12,8 +12,9 @@
 #include "store.h"
 
 /* Every family of subcommands; a new one is one line here. */
-static const struct cli_cmd *const families[] = {
-    cli_user_cmds, cli_otp_cmds, cli_login_cmds, NULL};
+static const struct cli_cmd *const families[] = {cli_init_cmds, cli_user_cmds,
+    cli_passwd_cmds, cli_otp_cmds, cli_login_cmds, cli_oath_cmds,
+    cli_recovery_cmds, cli_exchange_cmds, cli_transfer_cmds, NULL};
 
 static int
 help(void)

@@ -8,24 +8,10 @@ set -u
 
 top_srcdir=${top_srcdir:-$(dirname "$0")/../..}
 . "$top_srcdir/tests/lib.sh"
-SASLSTEP=${SASLSTEP:-./saslstep}
-[ -x "$SASLSTEP" ] || hard_error "no saslstep command at $SASLSTEP"
-unset SASLSTEP_DB
-make_tmpdir
-db=$tmp/store.db
+cli_setup
 
-# run CMD...: stdin empty; run_in INPUT CMD...: INPUT and a newline on
-# stdin.  Both leave stdout in $tmp/out, stderr in $tmp/err, status in $rc.
-run() {
-	"$@" </dev/null >"$tmp/out" 2>"$tmp/err"
-	rc=$?
-}
-run_in() {
-	run_in_input=$1
-	shift
-	printf '%s\n' "$run_in_input" | "$@" >"$tmp/out" 2>"$tmp/err"
-	rc=$?
-}
+# run and run_in (tests/lib.sh) leave stdout in $tmp/out, stderr in
+# $tmp/err, status in $rc.
 # check_that WHAT COMMAND...: one check that COMMAND succeeds; on failure
 # show what the last command printed.
 check_that() {
