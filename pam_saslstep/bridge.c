@@ -130,8 +130,48 @@ prompt_text(const struct bridge_opts *o, const saslstep_interact_t *need)
 }
 
 /*
+ * A password request, answered from PAM_AUTHTOK as pam_unix does with
+ * try_first_pass, use_first_pass and use_authtok (pam_saslstep(8)).
+ * Returns 1 when answered, 0 when the person is to be asked, -1 when the
+ * login must fail (use_first_pass without an earlier password: pam_unix
+ * says PAM_AUTHTOK_RECOVERY_ERR there; we say PAM_AUTH_ERR, as for every
+ * failure the person can cause).
+ */
+static int
+authtok_answer(struct login *l, saslstep_interact_t *need)
+{
+	const char *tok = l->env->authtok;
+	size_t len;
+
+	if (l->o->authtok == BRIDGE_AUTHTOK_ASK ||
+	    (l->o->authtok == BRIDGE_AUTHTOK_TRY && tok == NULL))
+		return 0;
+	if (tok == NULL) {
+		LOG(l, LOG_NOTICE,
+		    "no password from an earlier module (%s); user=%s",
+		    l->o->authtok == BRIDGE_AUTHTOK_FORCE ? "use_authtok"
+		                                          : "use_first_pass",
+		    l->env->user);
+		return -1;
+	}
+	len = strnlen(tok, PAM_MAX_RESP_SIZE + 1);
+	if (len > PAM_MAX_RESP_SIZE) {
+		LOG(l, LOG_NOTICE,
+		    "password from an earlier module longer than %d bytes; "
+		    "user=%s",
+		    PAM_MAX_RESP_SIZE, l->env->user);
+		return -1;
+	}
+	TRACE(l, "%s: password from an earlier module", l->mech);
+	need->result = tok;
+	need->len = (unsigned)len;
+	return 1;
+}
+
+/*
  * Answer one INTERACT round: AUTHNAME and USER from PAM_USER without
- * asking, everything else in one pam_conv() call.  On success every
+ * asking, a password from PAM_AUTHTOK where the arguments say so,
+ * everything else in one pam_conv() call.  On success every
  * request's result is set and points into l->replies.
  */
 static int
@@ -145,7 +185,7 @@ converse(struct login *l, saslstep_interact_t *need)
 	struct pam_response *resp = NULL;
 	const char *answer;
 	size_t len;
-	int i, n = 0, style, r = PAM_CONV_ERR;
+	int i, n = 0, style, a, r = PAM_CONV_ERR;
 
 	for (; need->id != SASLSTEP_CB_LIST_END; need++) {
 		switch (need->id) {
@@ -155,6 +195,14 @@ converse(struct login *l, saslstep_interact_t *need)
 			need->len = (unsigned)strlen(l->env->user);
 			continue;
 		case SASLSTEP_CB_PASS:
+			if ((a = authtok_answer(l, need)) > 0)
+				continue; /* answered without asking */
+			if (a < 0) {
+				r = PAM_AUTH_ERR;
+				goto out;
+			}
+			style = PAM_PROMPT_ECHO_OFF;
+			break;
 		case SASLSTEP_CB_NOECHOPROMPT:
 			style = PAM_PROMPT_ECHO_OFF;
 			break;
@@ -221,6 +269,19 @@ converse(struct login *l, saslstep_interact_t *need)
 		}
 		asked[i]->result = answer;
 		asked[i]->len = (unsigned)len;
+	}
+	/* As pam_unix: a typed password is kept for later modules before
+	 * it is checked, so "password, then a one-time code" stacks. */
+	for (i = 0; i < n; i++) {
+		if (asked[i]->id != SASLSTEP_CB_PASS ||
+		    l->env->set_authtok == NULL)
+			continue;
+		if ((r = l->env->set_authtok(
+		         l->env->authtok_ctx, resp[i].resp)) != PAM_SUCCESS) {
+			LOG(l, LOG_ERR, "cannot set PAM_AUTHTOK; user=%s",
+			    l->env->user);
+			goto out;
+		}
 	}
 	l->replies = resp;
 	l->nreplies = n;
@@ -369,7 +430,7 @@ enrolled_cb(const struct sstep_cred *c, void *arg)
 static int
 choose_mech(struct login *l)
 {
-	const char *names[BRIDGE_MAX_MECHS];
+	const char *names[BRIDGE_MAX_MECHS] = {NULL};
 	const struct sstep_mech *m;
 	struct enrolled e;
 	unsigned i;
@@ -413,6 +474,32 @@ choose_mech(struct login *l)
 	return PAM_SUCCESS;
 }
 
+/*
+ * The HOTP/TOTP arguments (pam_saslstep(8)): window= and lookahead= go to
+ * the server, echo to the client.  They are set whatever the mechanism:
+ * the others do not read them.
+ */
+static int
+code_props(struct login *l)
+{
+	char num[16];
+	int rc = SASLSTEP_OK;
+
+	if (l->o->window_set) {
+		snprintf(num, sizeof(num), "%u", l->o->window);
+		rc =
+		    saslstep_setprop(l->server, SASLSTEP_PROP_TOTP_WINDOW, num);
+	}
+	if (rc == SASLSTEP_OK && l->o->lookahead_set) {
+		snprintf(num, sizeof(num), "%u", l->o->lookahead);
+		rc = saslstep_setprop(
+		    l->server, SASLSTEP_PROP_HOTP_LOOKAHEAD, num);
+	}
+	if (rc == SASLSTEP_OK && l->o->echo)
+		rc = saslstep_setprop(l->client, SASLSTEP_PROP_ECHO, "1");
+	return rc;
+}
+
 int
 bridge_authenticate(const struct bridge_opts *o, const struct bridge_env *env)
 {
@@ -442,7 +529,8 @@ bridge_authenticate(const struct bridge_opts *o, const struct bridge_env *env)
 	    (rc = saslstep_client_new(env->service, &l.client)) !=
 	        SASLSTEP_OK ||
 	    (rc = saslstep_setprop(
-	         l.client, SASLSTEP_PROP_AUTHNAME, env->user)) != SASLSTEP_OK) {
+	         l.client, SASLSTEP_PROP_AUTHNAME, env->user)) != SASLSTEP_OK ||
+	    (rc = code_props(&l)) != SASLSTEP_OK) {
 		r = failed(&l, "setup", rc, NULL);
 		goto out;
 	}

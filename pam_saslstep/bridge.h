@@ -43,12 +43,24 @@ struct bridge_opts {
  * secret.  The module sends it to pam_syslog, the command to stderr. */
 typedef void (*bridge_log_fn)(void *ctx, int priority, const char *msg);
 
+/* Keep a password the person typed for later modules (PAM_AUTHTOK);
+ * returns a PAM code.  The bridge calls it right after the conversation,
+ * before the password is checked, as pam_unix does. */
+typedef int (*bridge_set_authtok_fn)(void *ctx, const char *authtok);
+
 struct bridge_env {
 	const char *service; /* PAM service name, for the log */
 	const char *user;    /* PAM_USER: answers AUTHNAME and USER */
 	const struct pam_conv *conv;
 	bridge_log_fn log;
 	void *log_ctx;
+	/* Password mechanisms only (SASLSTEP_CB_PASS requests).  authtok is
+	 * PAM_AUTHTOK as an earlier module left it, or NULL: a secret, never
+	 * logged; o->authtok says whether it is used.  set_authtok (NULL:
+	 * nothing kept) gets every password the person typed. */
+	const char *authtok;
+	bridge_set_authtok_fn set_authtok;
+	void *authtok_ctx;
 };
 
 /*
@@ -67,6 +79,12 @@ int bridge_args_parse(struct bridge_opts *o, int argc, const char **argv,
  * everything before returning.  A user enrolled in none of them gets the
  * first mechanism anyway (a stable fake challenge, then failure) unless
  * o->nullok.  Reasons go to env->log, never to the conversation.
+ * A password request (SASLSTEP_CB_PASS) follows pam_unix: with
+ * BRIDGE_AUTHTOK_TRY it is answered from env->authtok when that is set,
+ * else asked; with BRIDGE_AUTHTOK_USE or _FORCE it is answered from
+ * env->authtok and never asked (none set: PAM_AUTH_ERR); a password that
+ * was asked goes to env->set_authtok.  A wrong env->authtok is a failure,
+ * never a second prompt.
  * Returns PAM_SUCCESS, PAM_AUTH_ERR, PAM_AUTHINFO_UNAVAIL (store),
  * PAM_CONV_ERR, PAM_BUF_ERR or PAM_IGNORE (nullok); never PAM_USER_UNKNOWN.
  */

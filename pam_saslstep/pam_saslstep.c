@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <stddef.h>
+#include <string.h>
 #include <syslog.h>
 
 #include <security/pam_appl.h>
@@ -22,6 +23,14 @@ static void
 module_log(void *ctx, int priority, const char *msg)
 {
 	pam_syslog(ctx, priority, "%s", msg);
+}
+
+/* A typed password, for the modules after us (PAM copies it, and wipes
+ * its copy at pam_end). */
+static int
+module_set_authtok(void *ctx, const char *authtok)
+{
+	return pam_set_item(ctx, PAM_AUTHTOK, authtok);
 }
 
 PAM_SASLSTEP_EXPORT int
@@ -47,6 +56,7 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
 	if (user == NULL)
 		return PAM_AUTH_ERR;
 
+	memset(&env, 0, sizeof(env));
 	env.user = user;
 	env.log = module_log;
 	env.log_ctx = pamh;
@@ -59,6 +69,13 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
 		return PAM_CONV_ERR;
 	}
 	env.conv = item;
+	/* PAM_AUTHTOK, from an earlier module in the stack, is read only
+	 * when an argument asks for it (use_first_pass and the like). */
+	if (o.authtok != BRIDGE_AUTHTOK_ASK &&
+	    pam_get_item(pamh, PAM_AUTHTOK, &item) == PAM_SUCCESS)
+		env.authtok = item;
+	env.set_authtok = module_set_authtok;
+	env.authtok_ctx = pamh;
 	return bridge_authenticate(&o, &env);
 }
 

@@ -3,11 +3,24 @@
 # pam_service, pw_cleanup), which must be sourced first.  Uses SSHD and
 # PAM_WRAPPER_LIB from the environment.  POSIX sh.
 #
+# e2e_client and e2e_ssh log in with the libssh2 client and with the
+# OpenSSH client (via expect), keeping what each saw.
+#
 # e2e_setup makes a root-owned 0700 temp dir ($E2E_DIR), a test user
 # ($E2E_USER) and sets a trap that, on every exit path, stops sshd by its
 # PID, prints sshd's log and stderr when the test did not pass, removes the user,
 # the temp dir and what else the test made, and clears pam_wrapper
 # directories left by dead processes.
+
+# Defaults for a run by hand from the build directory (make check sets
+# them all); top_srcdir is the caller's, since it finds this file.
+: "${top_builddir:=.}"
+: "${PAM_MODULE:=$top_builddir/.libs/pam_saslstep.so}"
+: "${SASLSTEP:=$top_builddir/saslstep}"
+: "${PAM_WRAPPER_LIB:=}"
+: "${SSHD:=}"
+: "${SSH:=}"
+: "${EXPECT:=}"
 
 E2E_DIR=
 E2E_USER=
@@ -15,6 +28,19 @@ E2E_PORT=
 E2E_SSHD_PID=
 e2e_user_made=0
 e2e_run_sshd_made=0
+
+# e2e_need: skip (77) unless a tier 3 test can run here: as root (sshd
+# must), with SSHD, PAM_WRAPPER_LIB, the libssh2 client and useradd; a
+# hard error when the module or the command was not built.
+e2e_need() {
+	[ "$(id -u)" = 0 ] || skip "needs root (runs sshd)"
+	need SSHD PAM_WRAPPER_LIB
+	[ -x "$top_builddir/tests/e2e/kbdint-client" ] ||
+		skip "no libssh2 client (libssh2 not found)"
+	command -v useradd >/dev/null 2>&1 || skip "no useradd"
+	[ -f "$PAM_MODULE" ] || hard_error "no module at $PAM_MODULE"
+	[ -x "$SASLSTEP" ] || hard_error "no saslstep at $SASLSTEP"
+}
 
 # e2e_check_grep WHAT FILE PATTERN: one check that the basic regular
 # expression PATTERN matches a line of FILE.
@@ -172,7 +198,12 @@ e2e_sshd_start() {
 		"$SSHD" -t -f "$E2E_DIR/sshd_config" ||
 			hard_error "sshd -t refuses the config"
 		: >"$E2E_DIR/sshd.log"
-		env LD_PRELOAD="$PAM_WRAPPER_LIB" PAM_WRAPPER=1 \
+		# (Sanitizer build: LeakSanitizer's check at exit makes calls
+		# the seccomp sandbox of sshd's pre-auth child forbids, which
+		# kills it; leaks are checked in tiers 1 and 2.)
+		env LD_PRELOAD="${SSTEP_PRELOAD:+$SSTEP_PRELOAD }$PAM_WRAPPER_LIB" \
+		    ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+		    PAM_WRAPPER=1 \
 		    PAM_WRAPPER_SERVICE_DIR="$E2E_DIR/pam.d" \
 		    "$SSHD" -D -f "$E2E_DIR/sshd_config" \
 		    -E "$E2E_DIR/sshd.log" </dev/null \
@@ -197,4 +228,34 @@ e2e_sshd_start() {
 			hard_error "sshd died"
 	done
 	hard_error "no free port found in 5 tries"
+}
+
+# e2e_client NAME ARGS...: run the libssh2 client (tests/e2e/kbdint-client)
+# for $E2E_USER on $E2E_PORT with ARGS (secrets go on stdin, never on a
+# command line); its output is in $out ($E2E_DIR/NAME.out, also shown),
+# its exit status in $rc.
+e2e_client() {
+	out=$E2E_DIR/$1.out
+	shift
+	e2e_t0=$(e2e_ms)
+	"$top_builddir/tests/e2e/kbdint-client" --port "$E2E_PORT" \
+	    --user "$E2E_USER" "$@" >"$out" 2>&1
+	rc=$?
+	echo "  ($(($(e2e_ms) - e2e_t0)) ms, exit $rc)"
+	sed 's/^/    /' "$out"
+}
+
+# e2e_ssh NAME [ANSWER]: the OpenSSH client via tests/e2e/ssh-login.exp
+# for $E2E_USER on $E2E_PORT (what it answers comes from ANSWER or the
+# environment the caller exported: see ssh-login.exp); $out and $rc as
+# e2e_client.  Needs SSH, EXPECT and SASLSTEP.
+e2e_ssh() {
+	out=$E2E_DIR/$1.out
+	shift
+	e2e_t0=$(e2e_ms)
+	"$EXPECT" "$top_srcdir/tests/e2e/ssh-login.exp" "$SSH" "$SASLSTEP" \
+	    "$E2E_PORT" "$E2E_USER" "$@" >"$out" 2>&1 </dev/null
+	rc=$?
+	echo "  ($(($(e2e_ms) - e2e_t0)) ms, exit $rc)"
+	sed 's/^/    /' "$out"
 }

@@ -1,10 +1,15 @@
 /*
  * kbdint-client: log in to an SSH server on 127.0.0.1 with
  * keyboard-interactive authentication (libssh2), answering an OTP
- * challenge (RFC 2289) from a pass phrase, or sending a fixed answer.
+ * challenge (RFC 2289) from a pass phrase, computing a TOTP code (RFC
+ * 6238: SHA-1, 6 digits, 30 s) from a base32 key at the moment a prompt
+ * comes, as a person reads it off their phone (--step-offset N: the code of
+ * N steps later, a phone whose clock is fast), or sending a fixed answer
+ * (a password: --answer-stdin reads it from stdin and never prints it).
  *
  * usage: kbdint-client --port P --user U
- *            (--passphrase P | --passphrase-stdin | --answer TEXT)
+ *            (--passphrase P | --passphrase-stdin | --answer TEXT |
+ *             --answer-stdin | --totp-key BASE32 [--step-offset N])
  *            [--hex] [--exec COMMAND]
  *
  * Every round the server sends is printed (name, instruction, prompts,
@@ -32,14 +37,19 @@
 #include <libssh2.h>
 
 #include "saslstep-int.h"
+#include "oath.h"
 #include "otp.h"
 
 #define EXIT_AUTH 1
 #define EXIT_ERR  2
 
 struct client {
-	const char *passphrase; /* NULL with --answer */
-	const char *answer;     /* NULL with a pass phrase */
+	const char *passphrase;  /* NULL with --answer */
+	const char *answer;      /* NULL with a pass phrase */
+	int hide_answer;         /* a password: not printed */
+	unsigned char *totp_key; /* --totp-key, decoded; NULL otherwise */
+	size_t totp_keylen;
+	long step_offset;
 	int hex;
 	int rounds;
 	int error; /* a round could not be answered */
@@ -51,7 +61,8 @@ static void
 usage(void)
 {
 	fputs("usage: kbdint-client --port P --user U\n"
-	      "    (--passphrase P | --passphrase-stdin | --answer TEXT)\n"
+	      "    (--passphrase P | --passphrase-stdin | --answer TEXT |\n"
+	      "     --answer-stdin | --totp-key BASE32 [--step-offset N])\n"
 	      "    [--hex] [--exec COMMAND]\n",
 	    stderr);
 	exit(EXIT_ERR);
@@ -136,6 +147,23 @@ out:
 	return ret;
 }
 
+/* The TOTP code of now (the client's clock) plus the step offset,
+ * malloc'ed, or NULL. */
+static char *
+totp_response(const struct client *c)
+{
+	char code[SSTEP_OATH_DIGITS_MAX + 1];
+	int64_t step = sstep_now() / 30 + c->step_offset;
+	char *ret = NULL;
+
+	if (step >= 0 &&
+	    sstep_oath_code(SSTEP_OATH_SHA1, c->totp_key, c->totp_keylen,
+	        (uint64_t)step, 6, code) == SASLSTEP_OK)
+		ret = strdup(code);
+	sstep_wipe(code, sizeof(code));
+	return ret;
+}
+
 static LIBSSH2_USERAUTH_KBDINT_RESPONSE_FUNC(kbdint_cb)
 {
 	struct client *c = *abstract;
@@ -178,7 +206,14 @@ static LIBSSH2_USERAUTH_KBDINT_RESPONSE_FUNC(kbdint_cb)
 		responses[i].length = 0;
 		if (c->answer != NULL)
 			reply = c->answer;
-		else if (!c->have_challenge) {
+		else if (c->totp_key != NULL) {
+			if ((computed = totp_response(c)) == NULL) {
+				warnx("cannot compute the TOTP code");
+				c->error = 1;
+				reply = "";
+			} else
+				reply = computed;
+		} else if (!c->have_challenge) {
 			warnx("a prompt without an OTP challenge");
 			c->error = 1;
 			reply = "";
@@ -188,7 +223,10 @@ static LIBSSH2_USERAUTH_KBDINT_RESPONSE_FUNC(kbdint_cb)
 			reply = "";
 		} else
 			reply = computed;
-		print_quoted("response", reply, strlen(reply));
+		if (c->hide_answer && reply == c->answer)
+			printf("response (hidden)\n");
+		else
+			print_quoted("response", reply, strlen(reply));
 		/* libssh2 frees each response with its free function. */
 		if ((responses[i].text = strdup(reply)) != NULL)
 			responses[i].length = (unsigned int)strlen(reply);
@@ -257,7 +295,7 @@ main(int argc, char **argv)
 	struct sockaddr_in sin;
 	LIBSSH2_SESSION *session = NULL;
 	const char *user = NULL, *command = NULL, *methods;
-	char *stdin_pass = NULL, *errmsg;
+	char *stdin_pass = NULL, *stdin_answer = NULL, *errmsg;
 	unsigned long port = 0;
 	char *ep;
 	int i, r, sock = -1, ret = EXIT_ERR;
@@ -280,6 +318,17 @@ main(int argc, char **argv)
 			c.passphrase = stdin_pass;
 			continue;
 		}
+		if (strcmp(opt, "--answer-stdin") == 0) {
+			if (c.answer != NULL)
+				usage();
+			if ((stdin_answer = read_line_stdin()) == NULL) {
+				warnx("no answer on stdin");
+				return EXIT_ERR;
+			}
+			c.answer = stdin_answer;
+			c.hide_answer = 1;
+			continue;
+		}
 		if (i + 1 >= argc)
 			usage();
 		if (strcmp(opt, "--port") == 0) {
@@ -293,15 +342,28 @@ main(int argc, char **argv)
 		else if (strcmp(opt, "--passphrase") == 0 &&
 		         c.passphrase == NULL)
 			c.passphrase = argv[++i];
-		else if (strcmp(opt, "--answer") == 0)
+		else if (strcmp(opt, "--answer") == 0 && c.answer == NULL)
 			c.answer = argv[++i];
 		else if (strcmp(opt, "--exec") == 0)
 			command = argv[++i];
-		else
+		else if (strcmp(opt, "--totp-key") == 0 && c.totp_key == NULL) {
+			i++;
+			if (sstep_base32_decode(argv[i], strlen(argv[i]),
+			        &c.totp_key, &c.totp_keylen) != SASLSTEP_OK)
+				usage();
+		} else if (strcmp(opt, "--step-offset") == 0) {
+			errno = 0;
+			c.step_offset = strtol(argv[++i], &ep, 10);
+			if (errno != 0 || *ep != '\0' ||
+			    c.step_offset < -1000 || c.step_offset > 1000)
+				usage();
+		} else
 			usage();
 	}
 	if (port == 0 || user == NULL ||
-	    (c.passphrase == NULL) == (c.answer == NULL))
+	    (c.passphrase != NULL) + (c.answer != NULL) +
+	            (c.totp_key != NULL) !=
+	        1)
 		usage();
 
 	if (libssh2_init(0) != 0) {
@@ -370,5 +432,8 @@ out:
 	libssh2_exit();
 	if (stdin_pass != NULL)
 		sstep_free_str(stdin_pass);
+	if (stdin_answer != NULL)
+		sstep_free_str(stdin_answer);
+	sstep_freezero(c.totp_key, c.totp_keylen);
 	return ret;
 }

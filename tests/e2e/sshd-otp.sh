@@ -12,28 +12,15 @@
 set -u
 
 : "${top_srcdir:=.}"
-: "${top_builddir:=.}"
-: "${PAM_MODULE:=$top_builddir/.libs/pam_saslstep.so}"
-: "${SASLSTEP:=$top_builddir/saslstep}"
-: "${PAM_WRAPPER_LIB:=}"
-: "${SSHD:=}"
-: "${SSH:=}"
-: "${EXPECT:=}"
 
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/e2e/e2e-lib.sh"
 
-CLIENT=$top_builddir/tests/e2e/kbdint-client
 PASSPHRASE='e2e pass phrase, not secret'
 PASSPHRASE2='second e2e pass phrase'
 SEED=e2e123
 
-[ "$(id -u)" = 0 ] || skip "needs root (runs sshd)"
-need SSHD PAM_WRAPPER_LIB
-[ -x "$CLIENT" ] || skip "no libssh2 client (libssh2 not found)"
-command -v useradd >/dev/null 2>&1 || skip "no useradd"
-[ -f "$PAM_MODULE" ] || hard_error "no module at $PAM_MODULE"
-[ -x "$SASLSTEP" ] || hard_error "no saslstep at $SASLSTEP"
+e2e_need
 
 t_start=$(e2e_ms)
 e2e_setup
@@ -51,23 +38,10 @@ e2e_sshd_start
 port=$E2E_PORT
 echo "sshd on 127.0.0.1:$port, user $user (set-up $(($(e2e_ms) - t_start)) ms)"
 
-# client NAME ARGS...: run the libssh2 client (stdin is the caller's: pass
-# phrases go that way, not on command lines); its output is in $out
-# ($E2E_DIR/NAME.out, also shown), its exit status in $rc.
-client() {
-	out=$E2E_DIR/$1.out
-	shift
-	t0=$(e2e_ms)
-	"$CLIENT" --port "$port" --user "$user" "$@" >"$out" 2>&1
-	rc=$?
-	echo "  ($(($(e2e_ms) - t0)) ms, exit $rc)"
-	sed 's/^/    /' "$out"
-}
-
 # 1. The right pass phrase logs in; the prompt itself holds challenge 19;
 #    the session is real: a command runs as the user.
 echo "1. libssh2 client, right pass phrase"
-client login1 --passphrase-stdin --exec 'id -un' <<EOF
+e2e_client login1 --passphrase-stdin --exec 'id -un' <<EOF
 $PASSPHRASE
 EOF
 check_eq "1: login with the right pass phrase (exit status)" "$rc" 0
@@ -84,14 +58,14 @@ check_eq "1: client and saslstep otp key agree" "$response19" "$key19"
 #    answer are refused; the challenge shows that login 1 moved the
 #    sequence to 18, and that neither failure moves it.
 echo "2. libssh2 client, wrong pass phrase"
-client wrong --passphrase-stdin <<EOF
+e2e_client wrong --passphrase-stdin <<EOF
 not the right pass phrase
 EOF
 check_eq "2: wrong pass phrase refused (exit status)" "$rc" 1
 e2e_check_grep "2: login 1 moved the sequence" "$out" \
     '^challenge md5 18 e2e123$'
 echo "2b. libssh2 client, malformed answer"
-client junk --answer 'no such words here at all' </dev/null
+e2e_client junk --answer 'no such words here at all' </dev/null
 check_eq "2b: malformed answer refused (exit status)" "$rc" 1
 e2e_check_grep "2b: a failure did not move the sequence" "$out" \
     '^challenge md5 18 e2e123$'
@@ -99,7 +73,7 @@ e2e_check_grep "2b: a failure did not move the sequence" "$out" \
 # 3. Replaying the response of login 1 is refused: the sequence has moved
 #    on (RFC 2289 s. 7: each one-time password is accepted once).
 echo "3. libssh2 client, replay of login 1's response"
-client replay --answer "$response19" </dev/null
+e2e_client replay --answer "$response19" </dev/null
 check_eq "3: replayed response refused (exit status)" "$rc" 1
 
 # 4. The OpenSSH client, driven by expect, logs in once with seq 18, and
@@ -137,7 +111,7 @@ fi
 
 # 5. The hex form of the response is accepted too (RFC 2289 s. 6).
 echo "5. libssh2 client, hex response"
-client hex --passphrase-stdin --hex <<EOF
+e2e_client hex --passphrase-stdin --hex <<EOF
 $PASSPHRASE
 EOF
 check_eq "5: login with a hex response (exit status)" "$rc" 0
@@ -152,7 +126,7 @@ printf '%s\n' "$PASSPHRASE2" | "$SASLSTEP" --db "$E2E_DIR/store.db" \
     otp init "$user" --alg sha1 --seq 5 --seed Sha1Seed --passphrase-stdin \
     >"$E2E_DIR/init2.out" 2>&1 ||
 	{ cat "$E2E_DIR/init2.out"; hard_error "saslstep otp init (2) failed"; }
-client sha1 --passphrase-stdin <<EOF
+e2e_client sha1 --passphrase-stdin <<EOF
 $PASSPHRASE2
 EOF
 check_eq "6: login after re-initialisation (exit status)" "$rc" 0
@@ -163,14 +137,14 @@ e2e_check_grep "6: the new challenge" "$out" '^challenge sha1 4 sha1seed$'
 echo "7. locked user, libssh2 client"
 "$SASLSTEP" --db "$E2E_DIR/store.db" user lock "$user" ||
 	hard_error "saslstep user lock failed"
-client locked --passphrase-stdin <<EOF
+e2e_client locked --passphrase-stdin <<EOF
 $PASSPHRASE2
 EOF
 check_eq "7: locked user refused (exit status)" "$rc" 1
 "$SASLSTEP" --db "$E2E_DIR/store.db" user unlock "$user" ||
 	hard_error "saslstep user unlock failed"
 echo "7b. unlocked again, libssh2 client"
-client unlocked --passphrase-stdin <<EOF
+e2e_client unlocked --passphrase-stdin <<EOF
 $PASSPHRASE2
 EOF
 check_eq "7b: unlocked user logs in (exit status)" "$rc" 0

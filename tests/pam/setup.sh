@@ -73,3 +73,35 @@ drive() {
 challenge_prompt() {
 	printf 'PROMPT_ECHO_ON "otp-%s %s %s ext\\nResponse: "' "$ALG" "$1" "$2"
 }
+
+# pamtester_run SERVICEDIR USER INPUT: pamtester -v for service "test" and
+# USER under pam_wrapper (services read from SERVICEDIR), with INPUT on
+# stdin; $rc, $out (stdout) and $err (stderr) hold what it did.
+pamtester_run() {
+	rc=0
+	printf '%s' "$3" | pw_run "$1" "$PAMTESTER" -v test "$2" \
+		authenticate >"$tmp/out" 2>"$tmp/err" || rc=$?
+	out=$(cat "$tmp/out")
+	err=$(cat "$tmp/err")
+}
+
+# pamtester_check WHAT USER PROMPTS RESULT: after a pamtester run for USER,
+# stderr must be pamtester's two lines and PROMPTS (what misc_conv wrote,
+# without the answers), and the run must have succeeded (RESULT ok) or
+# failed with RESULT right after the prompts (an answer read without echo
+# leaves no newline, so the failure follows the prompt on its line).
+pamtester_check() {
+	pc_head="pamtester: invoking pam_start(test, $2, ...)
+pamtester: performing operation - authenticate
+$3"
+	if [ "$4" = ok ]; then
+		check_eq "$1: exit status" "$rc" 0
+		check_eq "$1: stdout" "$out" \
+			"pamtester: successfully authenticated"
+		check_eq "$1: stderr" "$err" "$pc_head"
+	else
+		check_eq "$1: exit status" "$rc" 1
+		check_eq "$1: stdout" "$out" ""
+		check_eq "$1: stderr" "$err" "$pc_head$4"
+	fi
+}

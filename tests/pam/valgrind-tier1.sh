@@ -6,5 +6,6 @@
 need VALGRIND
 d=$top_srcdir/tests/pam
 under_valgrind "$d/tier1-otp.sh" "$d/tier1-unenrolled.sh" \
-	"$d/tier1-errors.sh" "$d/tier1-log.sh" "$d/tier1-examples.sh"
+	"$d/tier1-errors.sh" "$d/tier1-log.sh" "$d/tier1-examples.sh" \
+	"$d/tier1-password.sh" "$d/tier1-totp.sh" "$d/tier1-hotp.sh"
 finish

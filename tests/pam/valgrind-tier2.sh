@@ -4,5 +4,7 @@
 # is set for pamtester alone, and valgrind follows env's exec into it).
 . "$top_srcdir/tests/lib.sh"
 need VALGRIND
-under_valgrind "$top_srcdir/tests/pam/tier2-pamtester.sh"
+under_valgrind "$top_srcdir/tests/pam/tier2-pamtester.sh" \
+	"$top_srcdir/tests/pam/tier2-password.sh" \
+	"$top_srcdir/tests/pam/tier2-totp.sh"
 finish
