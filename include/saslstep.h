@@ -94,11 +94,14 @@ typedef struct saslstep_store saslstep_store_t;
 
 /*
  * Open an existing credential store.  uri is "PATH", "sqlite:PATH" or
- * "file:PATH".  The store file and its directory must pass the ownership
- * and permission checks described in saslstep(3).  On success *store is
- * set and must be released with saslstep_store_close().
+ * "file:PATH" (the store file and its directory must pass the ownership
+ * and permission checks described in saslstep(3)), or a PostgreSQL
+ * "postgresql://..." / "postgres://..." URI or "service=NAME" connection
+ * string.  On success *store is set and must be released with
+ * saslstep_store_close().
  * Returns SASLSTEP_OK, SASLSTEP_BADPARAM (bad uri), SASLSTEP_UNAVAIL
- * (missing, unsafe, corrupt, read-only or locked store) or SASLSTEP_NOMEM.
+ * (missing, unsafe, corrupt, read-only, locked or unreachable store) or
+ * SASLSTEP_NOMEM.
  */
 SASLSTEP_API int saslstep_store_open(const char *uri, saslstep_store_t **store);
 

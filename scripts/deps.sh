@@ -6,11 +6,12 @@ set -eu
 
 BUILD="autoconf automake libtool pkg-config make gcc libc6-dev
 	libssl-dev libsqlite3-dev libpam0g-dev libidn-dev libqrencode-dev
-	libpng-dev"
+	libpng-dev libpq-dev"
 TEST="libpam-wrapper pamtester openssh-server openssh-client libssh2-1-dev
 	expect valgrind sqlite3 clang-format procps iproute2 passwd
-	oathtool libpam-google-authenticator zbar-tools faketime
-	gsasl libgsasl-dev libsasl2-dev sasl2-bin libsasl2-modules"
+	oathtool libpam-google-authenticator libpam-oath zbar-tools faketime
+	gsasl libgsasl-dev libsasl2-dev sasl2-bin libsasl2-modules
+	postgresql"
 
 missing=
 for p in $BUILD $TEST; do
