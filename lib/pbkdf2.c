@@ -183,16 +183,23 @@ md_lookup(enum sstep_md md)
 	return NULL;
 }
 
-/* A block holding len bytes of message after one block of key: the
+/* A block holding msglen bytes of message after one block of key: the
  * padding and the bit length never change between iterations. */
+static void
+block_pad(const struct md_desc *d, unsigned char *block, size_t msglen)
+{
+	uint64_t bits = (uint64_t)(d->block + msglen) * 8;
+
+	memset(block, 0, d->block);
+	block[msglen] = 0x80;
+	put_be64(block + d->block - 8, bits);
+}
+
+/* The same for a digest-long message, what PBKDF2 iterates on. */
 static void
 block_prepad(const struct md_desc *d, unsigned char *block)
 {
-	uint64_t bits = (uint64_t)(d->block + d->len) * 8;
-
-	memset(block, 0, d->block);
-	block[d->len] = 0x80;
-	put_be64(block + d->block - 8, bits);
+	block_pad(d, block, d->len);
 }
 
 /* The HMAC key's inner and outer midstates (RFC 2104). */
@@ -224,6 +231,98 @@ hmac_midstates(const struct md_desc *d, const unsigned char *key, size_t keylen,
 	sstep_wipe(pad, sizeof(pad));
 	sstep_wipe(hashed, sizeof(hashed));
 	sstep_wipe(&c, sizeof(c));
+}
+
+/* A midstate's chaining words, out of and back into a context (the
+ * Transform functions read nothing else of it). */
+static void
+mid_save(enum sstep_md md, const union md_ctx *c, uint64_t w[8])
+{
+	int i;
+
+	memset(w, 0, 8 * sizeof(w[0]));
+	switch (md) {
+	case SSTEP_MD_SHA1:
+		w[0] = c->sha1.h0, w[1] = c->sha1.h1, w[2] = c->sha1.h2;
+		w[3] = c->sha1.h3, w[4] = c->sha1.h4;
+		break;
+	case SSTEP_MD_SHA256:
+		for (i = 0; i < 8; i++)
+			w[i] = c->sha256.h[i];
+		break;
+	case SSTEP_MD_SHA512:
+		for (i = 0; i < 8; i++)
+			w[i] = c->sha512.h[i];
+		break;
+	}
+}
+
+static void
+mid_load(enum sstep_md md, const uint64_t w[8], union md_ctx *c)
+{
+	int i;
+
+	memset(c, 0, sizeof(*c));
+	switch (md) {
+	case SSTEP_MD_SHA1:
+		c->sha1.h0 = (SHA_LONG)w[0], c->sha1.h1 = (SHA_LONG)w[1];
+		c->sha1.h2 = (SHA_LONG)w[2], c->sha1.h3 = (SHA_LONG)w[3];
+		c->sha1.h4 = (SHA_LONG)w[4];
+		break;
+	case SSTEP_MD_SHA256:
+		for (i = 0; i < 8; i++)
+			c->sha256.h[i] = (SHA_LONG)w[i];
+		break;
+	case SSTEP_MD_SHA512:
+		for (i = 0; i < 8; i++)
+			c->sha512.h[i] = w[i];
+		break;
+	}
+}
+
+int
+sstep_hmac_key_init(
+    struct sstep_hmac_key *k, enum sstep_md md, const void *key, size_t keylen)
+{
+	const struct md_desc *d = md_lookup(md);
+	union md_ctx inner, outer;
+
+	memset(k, 0, sizeof(*k));
+	if (d == NULL || (key == NULL && keylen > 0))
+		return SASLSTEP_BADPARAM;
+	hmac_midstates(d, key, keylen, &inner, &outer);
+	k->md = md;
+	mid_save(md, &inner, k->inner);
+	mid_save(md, &outer, k->outer);
+	sstep_wipe(&inner, sizeof(inner));
+	sstep_wipe(&outer, sizeof(outer));
+	return SASLSTEP_OK;
+}
+
+size_t
+sstep_hmac_short(const struct sstep_hmac_key *k, const void *msg, size_t msglen,
+    unsigned char *out)
+{
+	const struct md_desc *d = md_lookup(k->md);
+	unsigned char block[MAX_BLOCK];
+	union md_ctx mid;
+
+	/* One block for the message: room for 0x80 and the length. */
+	if (d == NULL || (msg == NULL && msglen > 0) ||
+	    msglen > SSTEP_HMAC_SHORT_MAX)
+		return 0;
+	block_pad(d, block, msglen);
+	if (msglen > 0)
+		memcpy(block, msg, msglen);
+	mid_load(k->md, k->inner, &mid);
+	d->compress(&mid, block, out);
+	block_prepad(d, block);
+	memcpy(block, out, d->len);
+	mid_load(k->md, k->outer, &mid);
+	d->compress(&mid, block, out);
+	sstep_wipe(block, sizeof(block));
+	sstep_wipe(&mid, sizeof(mid));
+	return d->len;
 }
 
 #ifdef HAVE_SHA_NI_PATH
@@ -462,6 +561,60 @@ const char *
 sstep_pbkdf2_path(enum sstep_md md)
 {
 	return use_sha_ni(md) ? "sha-ni" : "openssl-transform";
+}
+
+#ifdef HAVE_SHA_NI_PATH
+/* n chained compressions from one fixed state, each block's message the
+ * previous output: the dependency chain of a PBKDF2 iteration, alone. */
+__attribute__((target("sha,sse4.1,ssse3"))) static void
+floor_sha256_ni(const uint32_t state[8], uint32_t w[8], unsigned long n)
+{
+	const __m128i pad0 = _mm_set_epi32(0, 0, 0, (int)0x80000000);
+	const __m128i pad1 = _mm_set_epi32(768, 0, 0, 0);
+	__m128i iabef, icdgh, sabef, scdgh, w0, w1;
+
+	STATE_IN(state, iabef, icdgh);
+	w0 = _mm_loadu_si128((const __m128i *)&w[0]);
+	w1 = _mm_loadu_si128((const __m128i *)&w[4]);
+	for (; n > 0; n--) {
+		sabef = iabef;
+		scdgh = icdgh;
+		sha256_ni_block(&sabef, &scdgh, w0, w1, pad0, pad1);
+		STATE_OUT(sabef, scdgh, w0, w1);
+	}
+	_mm_storeu_si128((__m128i *)&w[0], w0);
+	_mm_storeu_si128((__m128i *)&w[4], w1);
+}
+#endif
+
+void
+sstep_sha256_compress_floor(unsigned long n, unsigned char out[32])
+{
+	unsigned char block[64];
+	SHA256_CTX init, c;
+	int i;
+
+	SHA256_Init(&init);
+	block_prepad(&md_sha256, block);
+#ifdef HAVE_SHA_NI_PATH
+	if (use_sha_ni(SSTEP_MD_SHA256)) {
+		uint32_t w[8];
+
+		memset(w, 0, sizeof(w));
+		floor_sha256_ni(init.h, w, n);
+		for (i = 0; i < 8; i++)
+			put_be32(out + 4 * i, w[i]);
+		return;
+	}
+#endif
+	memset(out, 0, 32);
+	for (; n > 0; n--) {
+		memcpy(block, out, 32);
+		c = init;
+		SHA256_Transform(&c, block);
+		for (i = 0; i < 8; i++)
+			put_be32(out + 4 * i, c.h[i]);
+	}
 }
 
 /* Iterations 2..n on the generic path; u and t are digests (bytes). */

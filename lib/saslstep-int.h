@@ -208,6 +208,30 @@ int sstep_pbkdf2(enum sstep_md md, const void *pass, size_t passlen,
 const char *sstep_pbkdf2_path(enum sstep_md md);
 /* Tests and benchmarks: 1 forces the OpenSSL path, 0 lets the CPU decide. */
 void sstep_pbkdf2_force_generic(int on);
+/*
+ * HMAC (RFC 2104) of many short messages under one key, as HOTP/TOTP
+ * windows and lookaheads need: sstep_hmac_key_init() computes the key's
+ * inner and outer midstates once (SASLSTEP_OK, or SASLSTEP_BADPARAM for
+ * an unknown md), then each sstep_hmac_short() costs two compressions.
+ * k holds key material: wipe it with sstep_wipe(k, sizeof(*k)).
+ */
+#define SSTEP_HMAC_SHORT_MAX 55 /* bytes: one SHA-1/256 block */
+struct sstep_hmac_key {
+	enum sstep_md md;
+	uint64_t inner[8], outer[8]; /* the midstates' chaining words */
+};
+int sstep_hmac_key_init(
+    struct sstep_hmac_key *k, enum sstep_md md, const void *key, size_t keylen);
+/* HMAC of msg (msglen <= SSTEP_HMAC_SHORT_MAX bytes) under k into out
+ * (room for 64 bytes).  Returns the digest length, 0 for bad arguments. */
+size_t sstep_hmac_short(const struct sstep_hmac_key *k, const void *msg,
+    size_t msglen, unsigned char *out);
+/* Benchmarks (bench/): n chained SHA-256 compressions of one pre-padded
+ * block each, on the path sstep_pbkdf2() takes now (SHA-NI or OpenSSL's
+ * SHA256_Transform): the floor that PBKDF2 with n / 2 iterations cannot
+ * beat.  out receives the last output (so no work can be optimised away);
+ * nothing secret is involved. */
+void sstep_sha256_compress_floor(unsigned long n, unsigned char out[32]);
 
 /* --- time (lib/clock.c): the one source of the current time --- */
 

@@ -363,36 +363,65 @@ sstep_oath_params_format(
 }
 
 /*
- * HMAC-<alg>(key, counter as 8 bytes big-endian) (RFC 4226 s. 5.2): the
- * one place the MAC is computed, so that a faster way (a cached key
- * schedule) changes this function alone.
+ * The key of alg prepared for HMAC: its midstates computed once, so that
+ * a window or lookahead of n values costs n times two compressions
+ * instead of n full HMACs (key schedule and context set-up each time).
+ * Checks what every code needs: the digits, the key length, the alg.
+ * Returns SASLSTEP_OK, SASLSTEP_BADPARAM or SASLSTEP_BADVERS; k is wiped
+ * by the caller with sstep_wipe().
  */
 static int
-oath_hmac(enum sstep_oath_alg alg, const unsigned char *key, size_t keylen,
-    uint64_t counter, unsigned char out[EVP_MAX_MD_SIZE], size_t *outlen)
+oath_key(enum sstep_oath_alg alg, const unsigned char *key, size_t keylen,
+    unsigned digits, struct sstep_hmac_key *k)
+{
+	enum sstep_md md;
+
+	memset(k, 0, sizeof(*k));
+	if (digits < SSTEP_OATH_DIGITS_MIN || digits > SSTEP_OATH_DIGITS_MAX ||
+	    key == NULL || keylen < 1 || keylen > SSTEP_OATH_KEY_MAX)
+		return SASLSTEP_BADPARAM;
+	switch (alg) {
+	case SSTEP_OATH_SHA1:
+		md = SSTEP_MD_SHA1;
+		break;
+	case SSTEP_OATH_SHA256:
+		md = SSTEP_MD_SHA256;
+		break;
+	case SSTEP_OATH_SHA512:
+		md = SSTEP_MD_SHA512;
+		break;
+	default:
+		return SASLSTEP_BADVERS;
+	}
+	return sstep_hmac_key_init(k, md, key, keylen) == SASLSTEP_OK
+	           ? SASLSTEP_OK
+	           : SASLSTEP_FAIL;
+}
+
+/*
+ * HMAC-<alg>(key, counter as 8 bytes big-endian) (RFC 4226 s. 5.2): the
+ * one place the MAC is computed, from the key's midstates (oath_key()).
+ */
+static int
+oath_hmac(const struct sstep_hmac_key *k, uint64_t counter,
+    unsigned char out[EVP_MAX_MD_SIZE], size_t *outlen)
 {
 	unsigned char msg[8];
-	const char *digest;
-	int i, r = SASLSTEP_FAIL;
+	int i;
 
-	*outlen = 0;
-	if ((digest = alg_digest(alg)) == NULL)
-		return SASLSTEP_BADVERS;
 	for (i = 7; i >= 0; i--) {
 		msg[i] = (unsigned char)(counter & 0xff);
 		counter >>= 8;
 	}
-	if (EVP_Q_mac(NULL, "HMAC", NULL, digest, NULL, key, keylen, msg,
-	        sizeof(msg), out, EVP_MAX_MD_SIZE, outlen) != NULL &&
-	    *outlen >= 20)
-		r = SASLSTEP_OK;
+	*outlen = sstep_hmac_short(k, msg, sizeof(msg), out);
 	sstep_wipe(msg, sizeof(msg));
-	return r;
+	return *outlen >= 20 ? SASLSTEP_OK : SASLSTEP_FAIL;
 }
 
-int
-sstep_oath_code(enum sstep_oath_alg alg, const unsigned char *key,
-    size_t keylen, uint64_t counter, unsigned digits,
+/* The code of counter under the prepared key k (oath_key() checked
+ * digits); out is wiped on failure. */
+static int
+oath_code_k(const struct sstep_hmac_key *k, uint64_t counter, unsigned digits,
     char out[SSTEP_OATH_DIGITS_MAX + 1])
 {
 	static const uint32_t mod[] = {1000000, 10000000, 100000000};
@@ -403,11 +432,7 @@ sstep_oath_code(enum sstep_oath_alg alg, const unsigned char *key,
 	int r;
 
 	memset(out, 0, SSTEP_OATH_DIGITS_MAX + 1);
-	if (digits < SSTEP_OATH_DIGITS_MIN || digits > SSTEP_OATH_DIGITS_MAX ||
-	    key == NULL || keylen < 1 || keylen > SSTEP_OATH_KEY_MAX)
-		return SASLSTEP_BADPARAM;
-	if ((r = oath_hmac(alg, key, keylen, counter, mac, &maclen)) !=
-	    SASLSTEP_OK)
+	if ((r = oath_hmac(k, counter, mac, &maclen)) != SASLSTEP_OK)
 		goto out;
 	/* RFC 4226 s. 5.3 dynamic truncation; RFC 6238 s. 1.2 and its
 	 * reference code take the offset from the last byte of the longer
@@ -425,6 +450,21 @@ sstep_oath_code(enum sstep_oath_alg alg, const unsigned char *key,
 	r = SASLSTEP_OK;
 out:
 	sstep_wipe(mac, sizeof(mac));
+	return r;
+}
+
+int
+sstep_oath_code(enum sstep_oath_alg alg, const unsigned char *key,
+    size_t keylen, uint64_t counter, unsigned digits,
+    char out[SSTEP_OATH_DIGITS_MAX + 1])
+{
+	struct sstep_hmac_key k;
+	int r;
+
+	memset(out, 0, SSTEP_OATH_DIGITS_MAX + 1);
+	if ((r = oath_key(alg, key, keylen, digits, &k)) == SASLSTEP_OK)
+		r = oath_code_k(&k, counter, digits, out);
+	sstep_wipe(&k, sizeof(k));
 	return r;
 }
 
@@ -533,18 +573,23 @@ oath_match(const struct sstep_oath_params *p, const unsigned char *key,
     int64_t *matched, int *used)
 {
 	char cand[SSTEP_OATH_DIGITS_MAX + 1];
+	struct sstep_hmac_key k;
 	int64_t v;
 	unsigned i;
 	int eq, r = SASLSTEP_OK;
 
+	memset(cand, 0, sizeof(cand));
 	*matched = -1;
 	*used = 0;
+	/* The key's midstates once for the whole window. */
+	if ((r = oath_key(p->alg, key, keylen, p->digits, &k)) != SASLSTEP_OK)
+		goto out;
 	for (i = 0; i < n; i++) {
 		v = first + (int64_t)i;
 		if (v < 0)
 			continue;
-		if ((r = sstep_oath_code(p->alg, key, keylen, (uint64_t)v,
-		         p->digits, cand)) != SASLSTEP_OK)
+		if ((r = oath_code_k(&k, (uint64_t)v, p->digits, cand)) !=
+		    SASLSTEP_OK)
 			break;
 		eq = sstep_secret_eq(cand, code, p->digits);
 		if (eq && v >= min_ok && *matched < 0)
@@ -552,6 +597,8 @@ oath_match(const struct sstep_oath_params *p, const unsigned char *key,
 		else if (eq && v < min_ok)
 			*used = 1;
 	}
+out:
+	sstep_wipe(&k, sizeof(k));
 	sstep_wipe(cand, sizeof(cand));
 	return r;
 }
